@@ -1,0 +1,73 @@
+"""The pipeline on the tiny lexicon model: offsets exact on the original text, ids,
+normalisation fields, relations, and the JSON shape of SCHEMA.md."""
+from __future__ import annotations
+
+import json
+
+from samples import SIGNING, WEB_PAGE
+from zhie.schema import Document, check_offsets
+
+
+def test_offsets_exact_and_json_shape(tiny_pipeline):
+    res = tiny_pipeline(Document(SIGNING, "d1", {"date": "2023-06-20"}))
+    assert check_offsets(SIGNING, res) == []
+    d = res.to_dict()
+    assert set(d) == {"id", "model", "entities", "relations", "events"}
+    assert d["model"] == {"name": "tiny-lexicon", "version": "test"}
+    assert [e["id"] for e in d["entities"]] == [f"e{i}" for i in range(1, len(d["entities"]) + 1)]
+    json.dumps(d, ensure_ascii=False)  # serialisable
+    labels = {(e["label"], e["text"]) for e in d["entities"]}
+    assert ("COMPANY", "山西华晟新材料有限公司") in labels
+    assert ("OFFICIAL", "王文军") not in labels  # a byline is not an official
+
+
+def test_normalisation_fields(tiny_pipeline):
+    res = tiny_pipeline(Document(SIGNING, "d1", {"date": "2023-06-20"})).to_dict()
+    amount = next(e for e in res["entities"] if e["label"] == "AMOUNT")
+    assert (amount["text"], amount["value"], amount["unit"], amount["approx"]) == ("约15亿元", 1.5e9, "CNY", True)
+    dates = {e["text"]: e["norm"] for e in res["entities"] if e["label"] == "DATE"}
+    assert dates["2023年5月18日"] == "2023-05-18"
+    assert dates["今年以来"] == "2023-01-01/2023-06-20"
+
+
+def test_shared_titles_give_one_relation_per_name(tiny_pipeline):
+    res = tiny_pipeline(Document(SIGNING)).to_dict()
+    by_id = {e["id"]: e["text"] for e in res["entities"]}
+    rels = {(r["type"], by_id[r["head"]], by_id[r["tail"]]) for r in res["relations"]}
+    for name in ("田磊", "林北红"):
+        assert ("HOLDS_TITLE", name, "党工委委员") in rels
+        assert ("HOLDS_TITLE", name, "管委会副主任") in rels
+    assert ("HOLDS_TITLE", "李明远", "市委书记") in rels
+
+
+def test_web_page_boilerplate_and_markup(tiny_pipeline):
+    res = tiny_pipeline(Document(WEB_PAGE, "w"))
+    assert check_offsets(WEB_PAGE, res) == []
+    d = res.to_dict()
+    assert any(e["label"] == "ZONE" and e["text"] == "太原武宿综合保税区" for e in d["entities"])
+    # nothing is reported from the footer
+    footer = WEB_PAGE.index("版权声明")
+    assert all(e["end"] <= footer for e in d["entities"])
+
+
+def test_empty_and_whitespace_documents(tiny_pipeline):
+    for text in ("", "   \n\n  "):
+        d = tiny_pipeline(Document(text, "e")).to_dict()
+        assert d["entities"] == [] and d["relations"] == [] and d["events"] == []
+
+
+def test_long_document_windows_lose_nothing(tiny_pipeline):
+    # the tiny model's window is 48 chars; a long run-on sentence repeats a name many times
+    unit = "晋中开发区与晋能控股集团深化合作，"
+    text = unit * 40 + "。"
+    d = tiny_pipeline(Document(text)).to_dict()
+    zones = [e for e in d["entities"] if e["label"] == "ZONE"]
+    assert len(zones) == 40
+    assert len({(e["start"], e["end"]) for e in d["entities"]}) == len(d["entities"])
+
+
+def test_pipe_equals_single_calls(tiny_pipeline):
+    docs = [Document(SIGNING, "a"), Document(WEB_PAGE, "b"), Document("", "c")]
+    batch = [r.to_dict() for r in tiny_pipeline.pipe(docs, batch_docs=3)]
+    single = [tiny_pipeline(d).to_dict() for d in docs]
+    assert batch == single

@@ -1,0 +1,211 @@
+"""``python -m training`` / ``zhie train``: build the domain data split and train models.
+
+    python -m training data                      # annotations/{train,dev}.jsonl from gold + written + splits
+    python -m training train --encoder ../shared/models/e5-small-zh \
+        --cluener ../shared/data/cluener2020 --msra ../shared/data/msra_ner --out models/zhie-ner-small
+    python -m training train --init models/zhie-ner-small --config tiny --out /tmp/m   # fine-tune / smoke
+    python -m training public-eval --model models/zhie-ner-small --cluener ... --msra ...
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from dataclasses import fields
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ANN = REPO / "annotations"
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from .domain import load_annotated, split_articles, split_by_article
+    from .examples import write_jsonl
+    docs = load_annotated([Path(p) for p in args.inputs])
+    splits = json.loads(Path(args.splits).read_text(encoding="utf-8"))
+    articles = [a for d in docs for a in split_articles(d)]
+    known = {a["id"] for a in articles}
+    missing = [i for i in splits["dev"] if i not in known]
+    if missing:
+        print(f"splits.json names unknown articles: {missing}", file=sys.stderr)
+        return 2
+    train, dev = split_by_article(articles, set(splits["dev"]))
+    out = Path(args.out)
+    n_train = write_jsonl(out / "train.jsonl", train)
+    n_dev = write_jsonl(out / "dev.jsonl", dev)
+    chars = lambda ds: sum(len(d["text"]) for d in ds)  # noqa: E731
+    print(f"train: {n_train} articles, {chars(train)} chars; dev: {n_dev} articles, {chars(dev)} chars")
+    return 0
+
+
+def _config(args: argparse.Namespace):
+    from .trainer import TrainConfig
+    cfg = TrainConfig.tiny() if args.config == "tiny" else TrainConfig()
+    for f in fields(cfg):
+        value = getattr(args, f.name, None)
+        if value is not None:
+            setattr(cfg, f.name, value)
+    return cfg
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    import torch
+
+    from zhie.evaluate import evaluate
+    from zhie.pipeline import Pipeline
+    from zhie.schema import Document
+    from zhie.tagger import read_meta
+    from zhie.tagger.transformer import TransformerTagger
+
+    from .corpora import read_cluener, read_msra
+    from .domain import doc_to_examples
+    from .examples import read_jsonl, sample
+    from .public_eval import evaluate_public
+    from .synthetic import synthetic_examples
+    from .trainer import (BatchStream, build_from_encoder, build_from_model, config_dict, run_stage,
+                          save_model, set_seed)
+
+    cfg = _config(args)
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    set_seed(cfg.seed)
+    rng = random.Random(cfg.seed)
+    t0 = time.time()
+    if args.init:
+        state = build_from_model(Path(args.init), cfg.layers if args.layers else None)
+        origin = read_meta(Path(args.init)).get("encoder", {})
+        parent = {"name": read_meta(Path(args.init)).get("name"), "version": read_meta(Path(args.init)).get("version")}
+    elif args.encoder:
+        state = build_from_encoder(Path(args.encoder), cfg.layers)
+        origin = {"path": str(args.encoder), "layers_kept": cfg.layers,
+                  "source": "multilingual-e5-small (XLM-R), Chinese-pruned vocabulary; see its SOURCE.md"}
+        parent = None
+    else:
+        print("give --encoder (pretrained encoder folder) or --init (existing zhie model)", file=sys.stderr)
+        return 2
+
+    data_record: dict = {}
+    streams: dict = {}
+    if args.cluener:
+        ex = sample(read_cluener(Path(args.cluener) / "train.json"), args.cluener_limit, rng)
+        streams["cluener"] = BatchStream(ex, cfg.batch_size, rng)
+        data_record["cluener"] = {"path": str(args.cluener), "examples": len(ex)}
+    if args.msra:
+        ex = sample(read_msra(Path(args.msra) / "train.bio", max_len=cfg.max_len - 2), args.msra_limit, rng)
+        streams["msra"] = BatchStream(ex, cfg.batch_size, rng)
+        data_record["msra"] = {"path": str(args.msra), "examples": len(ex)}
+    if streams and cfg.public_steps:
+        run_stage(state, "public", streams, {h: 1.0 for h in streams}, cfg.public_steps, cfg.lr_public, cfg, rng)
+
+    train_docs = list(read_jsonl(Path(args.train)))
+    if args.extra_train:
+        for p in args.extra_train:
+            train_docs += list(read_jsonl(Path(p)))
+    gold_ex = [ex for d in train_docs for ex in doc_to_examples(d, cfg.max_len - 2)]
+    synth = synthetic_examples(train_docs, gold_ex, rng, n_subst=args.subst, n_templates=args.templates,
+                               max_len=cfg.max_len - 2)
+    domain_ex = gold_ex * args.gold_repeat + synth
+    by_source: dict[str, int] = {}
+    for ex in domain_ex:
+        key = ex.source.split(":")[0] if ex.source.startswith("synth") else "annotated"
+        key = ex.source.rsplit(":", 1)[0] if ex.source.startswith("synth") else key
+        by_source[key] = by_source.get(key, 0) + 1
+    data_record["domain"] = {"train_file": str(args.train), "articles": len(train_docs),
+                             "annotated_windows": len(gold_ex), "gold_repeat": args.gold_repeat,
+                             "examples_by_source": by_source}
+    streams["domain"] = BatchStream(domain_ex, cfg.batch_size, rng)
+    public = [h for h in streams if h != "domain"]
+    weights = {"domain": 1.0 - (cfg.public_mix if public else 0.0)}
+    weights.update({h: cfg.public_mix / len(public) for h in public})
+    run_stage(state, "domain", streams, weights, cfg.domain_steps, cfg.lr_domain, cfg, rng)
+    train_seconds = round(time.time() - t0, 1)
+
+    meta = {"name": args.name, "version": args.version, "tagger": "transformer", "max_len": cfg.max_len,
+            "encoder": origin, "parent": parent, "training": {"config": config_dict(cfg), "data": data_record,
+            "history": state.history, "seconds": train_seconds, "threads": torch.get_num_threads()},
+            "metrics": {}}
+    out = save_model(state, Path(args.out), meta)
+
+    # evaluate the saved (fp16) model, exactly as users will run it
+    tagger = TransformerTagger.load(out, read_meta(out))
+    metrics: dict = {}
+    if args.dev:
+        dev = list(read_jsonl(Path(args.dev)))
+        pipe = Pipeline(tagger)
+        pred = [r.to_dict() for r in pipe.pipe(Document(d["text"], d["id"], d.get("meta") or {}) for d in dev)]
+        rep = evaluate(dev, pred).to_dict()
+        metrics["dev"] = {"file": str(args.dev), **{k: rep[k] for k in ("documents", "entities", "entities_micro_core",
+                          "entities_micro_all", "normalisation", "relations_micro", "triggers", "arguments")}}
+        print(json.dumps({"dev_core_micro": rep["entities_micro_core"], "dev_all_micro": rep["entities_micro_all"]},
+                         ensure_ascii=False))
+    if args.cluener_dev or args.msra_test:
+        metrics.update(evaluate_public(tagger, args.cluener_dev, args.msra_test, args.public_eval_limit))
+    meta["metrics"] = metrics
+    (out / "meta.json").write_text(json.dumps(dict(read_meta(out), metrics=metrics), ensure_ascii=False, indent=2) + "\n",
+                                   encoding="utf-8")
+    print(f"model written to {out} in {train_seconds}s of training")
+    return 0
+
+
+def cmd_public_eval(args: argparse.Namespace) -> int:
+    from zhie.tagger import read_meta
+    from zhie.tagger.transformer import TransformerTagger
+
+    from .public_eval import evaluate_public
+    tagger = TransformerTagger.load(Path(args.model), read_meta(Path(args.model)))
+    res = evaluate_public(tagger, args.cluener_dev, args.msra_test, args.limit)
+    print(json.dumps(res, ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m training", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("data", help="split annotated documents into train/dev article files")
+    p.add_argument("--inputs", nargs="+", default=[str(ANN / "gold"), str(ANN / "written" / "written.jsonl")])
+    p.add_argument("--splits", default=str(ANN / "splits.json"))
+    p.add_argument("--out", default=str(ANN))
+    p.set_defaults(func=cmd_data)
+
+    p = sub.add_parser("train", help="train a tagger")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--encoder", help="pretrained Hugging Face encoder folder (local path)")
+    src.add_argument("--init", help="existing zhie model folder to fine-tune")
+    p.add_argument("--cluener", help="CLUENER2020 folder (train.json) for the auxiliary head")
+    p.add_argument("--msra", help="MSRA NER folder (train.bio) for the auxiliary head")
+    p.add_argument("--cluener-limit", type=int, default=None)
+    p.add_argument("--msra-limit", type=int, default=12000)
+    p.add_argument("--train", default=str(ANN / "train.jsonl"), help="domain training articles")
+    p.add_argument("--extra-train", nargs="*", help="more domain article files (e.g. reviewed documents)")
+    p.add_argument("--dev", default=str(ANN / "dev.jsonl"), help="domain dev articles (never trained on)")
+    p.add_argument("--cluener-dev", help="CLUENER dev.json to report")
+    p.add_argument("--msra-test", help="MSRA test.bio to report")
+    p.add_argument("--public-eval-limit", type=int, default=None)
+    p.add_argument("--subst", type=int, default=6, help="entity-substitution copies per annotated window")
+    p.add_argument("--templates", type=int, default=6000, help="template sentences")
+    p.add_argument("--gold-repeat", type=int, default=3, help="times each annotated window is repeated")
+    p.add_argument("--config", choices=["default", "tiny"], default="default")
+    p.add_argument("--out", required=True)
+    p.add_argument("--name", default="zhie-ner-small")
+    p.add_argument("--version", default="0.1.0")
+    from .trainer import TrainConfig
+    for f in fields(TrainConfig):
+        p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=type(f.default), default=None)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("public-eval", help="CLUENER dev / MSRA test scores of a model's auxiliary heads")
+    p.add_argument("--model", required=True)
+    p.add_argument("--cluener-dev")
+    p.add_argument("--msra-test")
+    p.add_argument("--limit", type=int)
+    p.set_defaults(func=cmd_public_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,47 @@
+"""Training examples: a text, its labelled spans and where it came from."""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+
+@dataclass
+class Example:
+    text: str
+    spans: list[tuple[str, int, int]] = field(default_factory=list)  # (label, start, end) end-exclusive
+    source: str = ""
+    head: str = "domain"
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "source": self.source, "head": self.head,
+                "entities": [{"label": l, "start": s, "end": e, "text": self.text[s:e]} for l, s, e in self.spans]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Example":
+        return cls(text=d["text"], spans=[(e["label"], e["start"], e["end"]) for e in d.get("entities", [])],
+                   source=d.get("source", ""), head=d.get("head", "domain"))
+
+
+def write_jsonl(path: Path, rows: Iterable[dict]) -> int:
+    n = 0
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
+
+
+def sample(items: list, n: int | None, rng: random.Random) -> list:
+    if n is None or n >= len(items):
+        return list(items)
+    return rng.sample(items, n)

@@ -1,0 +1,218 @@
+"""The trainer: build the network from a pretrained encoder (or an existing zhie model),
+fit it in stages with a progress bar, and save a model folder with meta.json.
+
+Stages (each optional):
+1. ``public``: the auxiliary heads on CLUENER2020 and MSRA (labels kept as they are).
+2. ``domain``: the domain head on the project's annotated and synthetic data, with a
+   share of public batches mixed in so that the shared encoder does not forget.
+Everything is seeded; the same inputs and config give the same model.
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors.torch import save_file
+from tqdm import tqdm
+from transformers import AutoModel, AutoTokenizer, XLMRobertaConfig
+
+from zhie.schema import ENTITY_LABELS
+from zhie.tagger.bio import TagSet
+from zhie.tagger.charvocab import CharVocab
+from zhie.tagger.network import CharTaggerNet
+from zhie.tagger.transformer import TransformerTagger
+
+from .corpora import CLUENER_LABELS, MSRA_LABELS
+from .domain import IGNORE
+from .examples import Example
+
+HEAD_LABELS: dict[str, tuple[str, ...]] = {"domain": ENTITY_LABELS, "cluener": CLUENER_LABELS,
+                                           "msra": MSRA_LABELS}
+
+
+@dataclass
+class TrainConfig:
+    seed: int = 13
+    layers: int = 6              # encoder layers kept (the first N of the pretrained encoder)
+    max_len: int = 128           # characters per window
+    batch_size: int = 16
+    public_steps: int = 1200     # stage 1 steps (0 = skip)
+    domain_steps: int = 1500     # stage 2 steps
+    public_mix: float = 0.2      # share of public batches during stage 2
+    lr_public: float = 1.5e-4
+    lr_domain: float = 8e-5
+    head_lr_mult: float = 5.0
+    warmup: float = 0.06
+    weight_decay: float = 0.01
+    threads: int = 0             # 0 = torch default
+
+    @classmethod
+    def tiny(cls) -> "TrainConfig":
+        """A config for smoke tests: a one-layer encoder and a handful of steps."""
+        return cls(layers=1, max_len=64, batch_size=4, public_steps=2, domain_steps=3)
+
+
+@dataclass
+class TrainState:
+    net: CharTaggerNet
+    vocab: CharVocab
+    config: XLMRobertaConfig
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def build_from_encoder(encoder_dir: Path, layers: int) -> TrainState:
+    """Start from a pretrained Hugging Face encoder folder (local path only)."""
+    from transformers.utils import logging as hf_logging
+    hf_logging.set_verbosity_error()  # the load report lists the layers we drop on purpose
+    enc = AutoModel.from_pretrained(str(encoder_dir), dtype=torch.float32, num_hidden_layers=layers,
+                                    local_files_only=True)
+    config = enc.config
+    net = CharTaggerNet(config, {h: len(TagSet(l)) for h, l in HEAD_LABELS.items()})
+    missing = net.encoder.load_state_dict(enc.state_dict(), strict=False)
+    assert not [k for k in missing.missing_keys if not k.startswith("pooler")], missing
+    vocab = CharVocab.from_tokenizer(AutoTokenizer.from_pretrained(str(encoder_dir), local_files_only=True))
+    return TrainState(net, vocab, config)
+
+
+def build_from_model(model_dir: Path, layers: int | None = None) -> TrainState:
+    """Start from an existing zhie model folder (fine-tuning), optionally keeping fewer layers."""
+    meta = json.loads((Path(model_dir) / "meta.json").read_text(encoding="utf-8"))
+    tagger = TransformerTagger.load(Path(model_dir), meta, quantize=False)
+    net, config = tagger.net, tagger.net.encoder.config
+    if layers is not None and layers < config.num_hidden_layers:
+        net.encoder.encoder.layer = net.encoder.encoder.layer[:layers]
+        config.num_hidden_layers = layers
+    return TrainState(net.train(), tagger.vocab, config, list(meta.get("training", {}).get("history", [])))
+
+
+def encode_batch(batch: list[Example], vocab: CharVocab, tagset: TagSet) -> tuple[torch.Tensor, ...]:
+    width = max(len(ex.text) for ex in batch) + 2
+    ids = torch.full((len(batch), width), vocab.pad_id, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    gold = torch.full((len(batch), width), -100, dtype=torch.long)
+    for row, ex in enumerate(batch):
+        enc = [vocab.cls_id] + vocab.encode(ex.text) + [vocab.sep_id]
+        ids[row, :len(enc)] = torch.tensor(enc)
+        mask[row, :len(enc)] = 1
+        tags = tagset.encode(len(ex.text), [s for s in ex.spans if s[0] != IGNORE])
+        for label, s, e in ex.spans:
+            if label == IGNORE:
+                for i in range(s, e):
+                    tags[i] = -100
+        gold[row, 1:1 + len(ex.text)] = torch.tensor(tags, dtype=torch.long)
+    return ids, mask, gold
+
+
+class BatchStream:
+    """Endless shuffled batches of one head's examples, grouped by length for speed."""
+
+    def __init__(self, examples: list[Example], batch_size: int, rng: random.Random) -> None:
+        if not examples:
+            raise ValueError("no training examples")
+        self.examples, self.batch_size, self.rng = examples, batch_size, rng
+        self._queue: list[list[Example]] = []
+
+    def _refill(self) -> None:
+        items = list(self.examples)
+        self.rng.shuffle(items)
+        chunk = self.batch_size * 32
+        batches = []
+        for c in range(0, len(items), chunk):
+            part = sorted(items[c:c + chunk], key=lambda e: len(e.text))
+            batches += [part[i:i + self.batch_size] for i in range(0, len(part), self.batch_size)]
+        self.rng.shuffle(batches)
+        self._queue = batches
+
+    def next(self) -> list[Example]:
+        if not self._queue:
+            self._refill()
+        return self._queue.pop()
+
+
+def _optimizer(net: CharTaggerNet, lr: float, cfg: TrainConfig, steps: int):
+    head_params = list(net.heads.parameters())
+    head_ids = {id(p) for p in head_params}
+    enc_params = [p for p in net.parameters() if id(p) not in head_ids]
+    opt = torch.optim.AdamW([{"params": enc_params, "lr": lr},
+                             {"params": head_params, "lr": lr * cfg.head_lr_mult}],
+                            weight_decay=cfg.weight_decay)
+    warm = max(1, int(steps * cfg.warmup))
+
+    def schedule(step: int) -> float:
+        if step < warm:
+            return (step + 1) / warm
+        return max(0.0, (steps - step) / max(1, steps - warm))
+
+    return opt, torch.optim.lr_scheduler.LambdaLR(opt, schedule)
+
+
+def run_stage(state: TrainState, name: str, streams: dict[str, BatchStream], weights: dict[str, float],
+              steps: int, lr: float, cfg: TrainConfig, rng: random.Random) -> dict[str, Any]:
+    """Train ``steps`` batches, drawing each batch's head by ``weights``."""
+    if steps <= 0:
+        return {"stage": name, "steps": 0}
+    net = state.net.train()
+    tagsets = {h: TagSet(HEAD_LABELS[h]) for h in streams}
+    opt, sched = _optimizer(net, lr, cfg, steps)
+    heads = [h for h in streams if weights.get(h, 0) > 0]
+    probs = [weights[h] for h in heads]
+    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
+    t0, running, chars = time.time(), 0.0, 0
+    bar = tqdm(range(steps), desc=f"{name}", unit="step", dynamic_ncols=True)
+    for step in bar:
+        head = rng.choices(heads, probs)[0]
+        batch = streams[head].next()
+        ids, mask, gold = encode_batch(batch, state.vocab, tagsets[head])
+        logits = net(ids, mask, head=head)
+        loss = loss_fn(logits.view(-1, logits.shape[-1]), gold.view(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad(set_to_none=True)
+        running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
+        chars += int(mask.sum())
+        bar.set_postfix(loss=f"{running:.3f}", head=head)
+    record = {"stage": name, "steps": steps, "final_loss": round(running, 4),
+              "seconds": round(time.time() - t0, 1), "chars_seen": chars, "lr": lr,
+              "weights": weights}
+    state.history.append(record)
+    return record
+
+
+def save_model(state: TrainState, out_dir: Path, meta: dict[str, Any]) -> Path:
+    """Write model.safetensors (fp16), config.json, chars.json and meta.json."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    net = state.net.eval()
+    tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in net.state_dict().items()}
+    save_file(tensors, str(out_dir / "model.safetensors"))
+    state.config.to_json_file(str(out_dir / "config.json"))
+    state.vocab.save(out_dir / "chars.json")
+    meta = dict(meta)
+    meta.setdefault("tagger", "transformer")
+    meta["heads"] = {h: list(l) for h, l in HEAD_LABELS.items()}
+    meta["labels"] = list(ENTITY_LABELS)
+    (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return out_dir
+
+
+def config_dict(cfg: TrainConfig) -> dict[str, Any]:
+    return asdict(cfg)
+
+
+def steps_for(n_examples: int, epochs: float, batch_size: int) -> int:
+    return max(1, math.ceil(n_examples * epochs / batch_size))

@@ -1,0 +1,131 @@
+"""The ``zhie`` command line: extract, evaluate, train, info."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _add_model(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", help="model folder (default: $ZHIE_MODEL or the shipped models/zhie-ner-small)")
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .io import dumps, iter_input
+    from .pipeline import Pipeline
+    from .runner import run_items
+
+    try:
+        items = list(iter_input(args.input, args.max_chars))
+    except FileNotFoundError as exc:
+        print(f"zhie extract: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    pipeline = Pipeline.load(args.model)
+    out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")
+    errors = 0
+    show = sys.stderr.isatty() and not args.quiet
+    try:
+        with tqdm(total=len(items), unit="doc", disable=not show, file=sys.stderr) as bar:
+            for item, record in run_items(pipeline, items, batch_docs=args.batch):
+                errors += "error" in record
+                out.write(dumps(record) + "\n")
+                bar.update(1)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if errors:
+        print(f"zhie extract: {errors} of {len(items)} documents failed (error records written)", file=sys.stderr)
+    return EXIT_DOC_ERRORS if errors else EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate
+
+    def load(path: str) -> list[dict]:
+        with open(path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    gold = load(args.gold)
+    if args.pred:
+        pred = load(args.pred)
+    else:
+        from .pipeline import Pipeline
+        from .schema import Document
+        pipeline = Pipeline.load(args.model)
+        pred = [r.to_dict() for r in pipeline.pipe(Document(g["text"], g.get("id"), g.get("meta") or {}) for g in gold)]
+    report = evaluate(gold, pred)
+    if args.json:
+        data = report.to_dict()
+        if args.errors:
+            data["normalisation_errors"] = report.norm_errors
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(report.to_table())
+        if args.errors:
+            for e in report.norm_errors:
+                print("norm error:", json.dumps(e, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from .pipeline import default_model_path
+    from .tagger import read_meta
+    path = Path(args.model) if args.model else default_model_path()
+    meta = read_meta(path)
+    print(json.dumps({"path": str(path), **{k: meta.get(k) for k in ("name", "version", "labels", "metrics", "encoder")}},
+                     ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from training.cli import main as train_main
+    return train_main(args.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zhie", description="Chinese development-zone news information extraction")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="extract entities, relations and events from documents")
+    p.add_argument("input", help="JSON Lines file ({id, text, meta}), .txt file (one document), or - for stdin")
+    p.add_argument("-o", "--output", help="output JSON Lines file (default: stdout)")
+    p.add_argument("--batch", type=int, default=8, help="documents per batch (default 8)")
+    p.add_argument("--max-chars", type=int, default=1_000_000, help="largest document accepted")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_model(p)
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("evaluate", help="score predictions (or the model) against gold annotations")
+    p.add_argument("gold", help="gold JSON Lines (documents with entities/relations/events)")
+    p.add_argument("pred", nargs="?", help="predictions JSON Lines; if absent the model is run on the gold texts")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--errors", action="store_true", help="also list normalisation errors")
+    _add_model(p)
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("info", help="show the model's name, version, labels and metrics")
+    _add_model(p)
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("train", help="train or fine-tune a model (see `zhie train --help`)", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_train)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""Tagger room: the interface, the neural tagger, the tiny lexicon tagger, BIO decoding."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..registry import taggers
+from .base import TaggedSpan, Tagger, read_meta
+from .lexicon import LexiconTagger
+
+
+def load_tagger(path: str | Path, **options) -> Tagger:
+    """Build the tagger a model folder's meta.json names (``"tagger": "transformer"`` by default)."""
+    path = Path(path)
+    meta = read_meta(path)
+    kind = meta.get("tagger", "transformer")
+    if kind == "transformer":
+        from . import transformer  # noqa: F401  (registers; imports torch only when needed)
+    return taggers.get(kind).load(path, meta, **options)
+
+
+__all__ = ["TaggedSpan", "Tagger", "LexiconTagger", "load_tagger", "read_meta"]

@@ -1,0 +1,47 @@
+"""The tagger interface: anything that turns short texts into labelled character spans.
+
+The pipeline hands a tagger window texts (at most ``max_len`` characters each, already
+cleaned) and gets back spans with offsets into those window texts.  The trained
+transformer and the tiny lexicon model used in tests both implement it.
+"""
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+
+@dataclass(frozen=True)
+class TaggedSpan:
+    label: str
+    start: int
+    end: int
+    score: float = 1.0
+
+
+class Tagger(ABC):
+    """A component with build/fit/save/load steps kept outside: here only load + tag."""
+
+    name: str = "tagger"
+    version: str = "0"
+    labels: tuple[str, ...] = ()
+    max_len: int = 128
+    meta: dict[str, Any]
+
+    @abstractmethod
+    def tag(self, texts: Sequence[str]) -> list[list[TaggedSpan]]:
+        """Tag each text; spans are offsets into that text, non-overlapping, sorted."""
+
+    @classmethod
+    @abstractmethod
+    def load(cls, path: Path, meta: dict[str, Any]) -> "Tagger":
+        """Load from a model folder whose meta.json is ``meta``."""
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    meta_file = Path(path) / "meta.json"
+    if not meta_file.is_file():
+        raise FileNotFoundError(f"{path} is not a zhie model folder (no meta.json)")
+    return json.loads(meta_file.read_text(encoding="utf-8"))

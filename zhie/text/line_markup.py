@@ -1,0 +1,89 @@
+"""Markup removal inside one source line.
+
+Given the original text and the bounds of one line, decide which characters
+survive: HTML tags and entities, invisible characters, a markdown heading mark
+(``#``/``##``/``###`` + space) and decorative markers (▲ ■ ● …) at the line start
+are deleted, leading/trailing whitespace (including U+3000 and nbsp) is stripped,
+and runs of inner whitespace are reduced to their first character.
+The result is a list of ORIGINAL positions, so nothing is ever rewritten.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# <sup>, </sup>, <br>, <br/>, <p class="x">, </div>, <!-- comments -->
+_HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# &nbsp; &amp; &#12288; &#x3000;
+_HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,10});")
+_INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_MARKDOWN_HEADING = re.compile(r"#{1,6}(?=\s)")
+DECORATIVE_MARKERS = set("▲△▼▽■□●○◆◇★☆►▶◀•◎※")
+
+
+@dataclass(frozen=True)
+class LineChars:
+    """The surviving characters of one line, as original positions."""
+
+    keep: tuple[int, ...]
+    heading_mark: bool  # a markdown heading mark was removed
+    bullet_mark: bool   # a decorative marker was removed
+
+
+def _deleted_by_markup(line: str) -> set[int]:
+    """Positions (relative to the line) of HTML tags, entities and invisible characters."""
+    gone: set[int] = set()
+    for match in _HTML_TAG.finditer(line):
+        gone.update(range(match.start(), match.end()))
+    for match in _HTML_ENTITY.finditer(line):
+        if match.group(0) == "&amp;":  # keep the '&' itself, drop 'amp;'
+            gone.update(range(match.start() + 1, match.end()))
+        else:
+            gone.update(range(match.start(), match.end()))
+    gone.update(i for i, ch in enumerate(line) if ch in _INVISIBLE)
+    return gone
+
+
+def _strip_left(chars: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    i = 0
+    while i < len(chars) and chars[i][1].isspace():
+        i += 1
+    return chars[i:]
+
+
+def _drop_line_start_marks(chars: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], bool, bool]:
+    heading = bullet = False
+    while True:
+        chars = _strip_left(chars)
+        text = "".join(ch for _, ch in chars)
+        match = _MARKDOWN_HEADING.match(text)
+        if match:
+            chars, heading = chars[match.end():], True
+            continue
+        if chars and chars[0][1] in DECORATIVE_MARKERS:
+            n = 1
+            while n < len(chars) and chars[n][1] in DECORATIVE_MARKERS:
+                n += 1
+            chars, bullet = chars[n:], True
+            continue
+        if text and set(text) == {"#"}:  # a line that is only '#' marks
+            return [], True, bullet
+        return chars, heading, bullet
+
+
+def clean_line(original: str, start: int, end: int) -> LineChars:
+    """Surviving characters of ``original[start:end]`` (one line, without its newline)."""
+    line = original[start:end]
+    gone = _deleted_by_markup(line)
+    chars = [(start + i, ch) for i, ch in enumerate(line) if i not in gone]
+    chars, heading, bullet = _drop_line_start_marks(chars)
+    while chars and chars[-1][1].isspace():
+        chars.pop()
+    keep: list[int] = []
+    previous_space = False
+    for pos, ch in chars:
+        space = ch.isspace()
+        if not (space and previous_space):
+            keep.append(pos)
+        previous_space = space
+    return LineChars(tuple(keep), heading, bullet)
