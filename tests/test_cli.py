@@ -86,3 +86,21 @@ def test_evaluate_scores_predictions(tmp_path):
     # without predictions the model is run on the gold texts
     proc = run(["evaluate", str(tmp_path / "gold.jsonl"), "--model", str(TINY_MODEL), "--json"])
     assert json.loads(proc.stdout)["entities_micro_core"]["f1"] == 1.0
+
+
+def test_extract_writes_displacy_page_and_docbin(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(SIGNING, encoding="utf-8")
+    page, docbin = tmp_path / "a.html", tmp_path / "a.spacy"
+    proc = run(["extract", str(src), "-o", str(tmp_path / "a.jsonl"), "--model", str(TINY_MODEL),
+                "--html", str(page), "--docbin", str(docbin)])
+    assert proc.returncode == 0, proc.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "山西华晟新材料有限公司" in html and "COMPANY" in html
+    import spacy
+    from spacy.tokens import DocBin
+    docs = list(DocBin().from_disk(docbin).get_docs(spacy.blank("zh").vocab))
+    assert docs[0].text == SIGNING
+    rec = json.loads((tmp_path / "a.jsonl").read_text(encoding="utf-8"))
+    assert [(e.start_char, e.end_char, e.label_) for e in docs[0].ents] == [
+        (e["start"], e["end"], e["label"]) for e in rec["entities"]]

@@ -370,6 +370,11 @@ def test_unfinished_paragraph_before_a_heading_is_not_joined() -> None:
         "全区上下坚持马克思主义在意识形态领域指导地位的根本制度，", "晋城经济技术开发区", "七招打开新局面"]
 
 
+def test_paragraph_broken_twice_around_a_closing_quote() -> None:
+    original = "第一句写完了。晋阳经开区坚持“项目为王”，以“三个一批\n\n”\n\n活动为抓手，推动重点项目提速提效。"
+    assert clean_text(original).text == "第一句写完了。晋阳经开区坚持“项目为王”，以“三个一批”活动为抓手，推动重点项目提速提效。"
+
+
 def test_page_header_kicker_chain_is_not_joined() -> None:
     original = ("（四）深入开展大调研。为进一步落实省、市委\n\n全省开发区\n\n“全省开发区推动工业平稳增长”特刊\n\n"
                 "朔州市开发区\n\n开发区(示范区)参加为期3天的督导培训班。")
@@ -428,6 +433,11 @@ def test_other_site_boilerplate_is_dropped(footer: str) -> None:
     assert footer not in cleaned.text
 
 
+def test_page_tools_between_articles_do_not_cut_the_text() -> None:
+    original = "开发区召开项目推进会。\n\n扫一扫 关注公众号\n\n## 第二篇文章的标题\n\n正文第二篇。"
+    assert clean_text(original).text == "开发区召开项目推进会。\n第二篇文章的标题\n正文第二篇。"
+
+
 def test_footer_word_in_the_header_does_not_cut_the_article() -> None:
     original = "分享到：\n\n开发区召开项目推进会\n\n会议强调，要加快项目建设。"
     assert clean_text(original).text == "开发区召开项目推进会\n会议强调，要加快项目建设。"
@@ -437,6 +447,13 @@ def test_magazine_text_without_web_boilerplate_keeps_site_like_lines() -> None:
     # A line ending in 网 at the top of a magazine page is not dropped when the page shows no web evidence.
     original = "山西开发区在线\n\n开发区召开项目推进会。"
     assert clean_text(original).text == "山西开发区在线\n开发区召开项目推进会。"
+
+
+def test_windows_line_endings() -> None:
+    original = "# 标题\r\n\r\n第一句写完了。第二句写到一半被\r\n\r\n分栏打断，继续写完。\r\n"
+    cleaned = clean_text(original)
+    assert cleaned.text == "标题\n第一句写完了。第二句写到一半被分栏打断，继续写完。"
+    assert_invariants(original, cleaned)
 
 
 def test_decisions_are_reported() -> None:

@@ -170,6 +170,11 @@ def _cn_number(n: int) -> str:
     return "".join(parts)
 
 
+def _cn_quantity(n: int) -> str:
+    """Chinese numeral as a quantity: 两 for 2 (两亿元, 两个), else ``_cn_number``."""
+    return "两" if n == 2 else _cn_number(n)
+
+
 def _decimal(rng: random.Random, low: float, high: float, max_places: int = 2) -> str:
     places = rng.randint(1, max_places)
     text = f"{rng.uniform(low, high):.{places}f}".rstrip("0").rstrip(".")
@@ -186,7 +191,7 @@ def _number(rng: random.Random, low: int, high: int, p_decimal: float = 0.5, max
 
 
 AMOUNT_KINDS = ("money", "area", "weight", "capacity")
-_APPROX_PREFIXES = ("约", "约", "近", "超", "接近", "超过")
+_APPROX_PREFIXES = ("约", "约", "近", "超", "接近")  # as annotated: 约15亿元, 超50亿元, 接近2000亩
 
 
 def generate_amount(rng: random.Random, kind: str | None = None) -> str:
@@ -204,10 +209,13 @@ def generate_amount(rng: random.Random, kind: str | None = None) -> str:
             n = rng.choice((10, 20, 30, 40, 50, 100)) if mag == "亿" else rng.choice((50, 100, 200, 300, 600, 1000))
             return f"{n}余{mag}{unit}"
         if shape < 0.25 and mag in ("亿", "万"):  # 三千万元, 十二亿元
-            n = rng.choice((2, 3, 5, 8, 10, 12, 15, 20, 30, 50)) if mag == "亿" else rng.choice((500, 1000, 2000, 3000, 5000))
+            if mag == "亿":
+                n = rng.choice((2, 3, 5, 8, 10, 12, 15, 20, 30, 50))
+            else:
+                n = rng.choice((500, 1000, 2000, 3000, 5000))
             if mag == "万" and n >= 1000:
-                return _cn_number(n // 1000) + "千万" + unit
-            return _cn_number(n) + mag + unit
+                return ("两" if n == 2000 else _cn_number(n // 1000)) + "千万" + unit
+            return _cn_quantity(n) + mag + unit
         if mag == "万亿":
             number = _decimal(rng, 1, 3, 1)
         elif mag == "亿":
@@ -296,7 +304,7 @@ def amount_kind(text: str) -> str:
 def date_kind(text: str) -> str:
     if re.search(r"\d{4}\s*[.\-—至]\s*\d{4}|\d{4}\.\d{1,2}\s*[-—至]", text) or re.search(r"年.*至.*年", text):
         return "range"
-    if re.search(r"\d{4}-\d{1,2}-\d{1,2}", text) or "日" in text:
+    if re.search(r"\d{4}-\d{1,2}-\d{1,2}|\d日|[一二三四五六七八九十]日", text):
         return "day"
     if re.search(r"季度|半年|\d\s*[-—至]\s*\d+月|前\d+个月", text):
         return "period"
@@ -519,7 +527,7 @@ _PLACES = ("北京市", "上海", "深圳", "武汉", "西安", "天津", "杭�
            "江苏", "浙江", "广东", "山东", "河北", "福建", "北京", "太原", "雄安新区", "厦门")
 # Count fillers by what is counted; "余"/"多" only follow round numbers (600余名).
 _COUNT_UNITS = {
-    "item": ("个", "项", "宗", "批", "件", "条"),
+    "item": ("个", "个", "项", "项", "宗", "批"),
     "firm": ("家", "户", "个"),
     "people": ("名", "人", "人次", "位"),
     "times": ("次", "场", "期", "轮"),
@@ -536,7 +544,7 @@ def fill_filler(name: str, gaz: Gazetteers, rng: random.Random, kind: str | None
         unit = rng.choice(units)
         r = rng.random()
         if r < 0.12:
-            return _cn_number(rng.randint(2, 12)) + unit
+            return _cn_quantity(rng.randint(2, 12)) + unit
         if r < 0.25:
             return f"{rng.choice((10, 20, 30, 50, 100, 200, 600))}{rng.choice(('余', '多'))}{unit}"
         high = 3000 if kind == "people" else 60 if kind == "times" else 300

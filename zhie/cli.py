@@ -30,18 +30,49 @@ def cmd_extract(args: argparse.Namespace) -> int:
     out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")
     errors = 0
     show = sys.stderr.isatty() and not args.quiet
+    pairs = []
     try:
         with tqdm(total=len(items), unit="doc", disable=not show, file=sys.stderr) as bar:
             for item, record in run_items(pipeline, items, batch_docs=args.batch):
                 errors += "error" in record
                 out.write(dumps(record) + "\n")
+                if item.document is not None and "error" not in record and (args.docbin or args.html):
+                    pairs.append((item.document.text, record))
                 bar.update(1)
     finally:
         if out is not sys.stdout:
             out.close()
+    if args.docbin or args.html:
+        from .spacy_doc import render_html, write_docbin
+        if args.docbin:
+            write_docbin(pairs, Path(args.docbin))
+        if args.html:
+            Path(args.html).write_text(render_html(pairs), encoding="utf-8")
     if errors:
         print(f"zhie extract: {errors} of {len(items)} documents failed (error records written)", file=sys.stderr)
     return EXIT_DOC_ERRORS if errors else EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import BatchError, BatchOptions, run_batch
+
+    opts = BatchOptions(input=args.input, output=args.output, model=args.model, workers=args.workers,
+                        shard_size=args.shard_size, engine=args.engine, ray_address=args.ray_address,
+                        restart=args.restart, batch_docs=args.batch, max_chars=args.max_chars,
+                        progress=not args.quiet, progress_every=args.progress_every)
+    try:
+        summary = run_batch(opts)
+    except BatchError as exc:
+        print(f"zhie batch: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("zhie batch: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+    run = summary["run"]
+    print(f"zhie batch: {summary['documents']} documents in {summary['shards']} shards "
+          f"({run['documents']} processed now, {run['resumed_documents']} resumed), {summary['errors']} errors, "
+          f"{summary['time_s']:.1f} s, {summary['docs_per_s']} docs/s -> {args.output}", file=sys.stderr)
+    return EXIT_DOC_ERRORS if summary["errors"] else EXIT_OK
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -88,6 +119,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     return train_main(args.rest)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from service.serve import serve
+    return serve({"host": args.host, "port": args.port, "workers": args.workers, "model": args.model,
+                  "config": args.config, "log_level": args.log_level})
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhie", description="Chinese development-zone news information extraction")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
@@ -99,8 +136,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=int, default=8, help="documents per batch (default 8)")
     p.add_argument("--max-chars", type=int, default=1_000_000, help="largest document accepted")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--html", help="also write a displaCy page of the entities to this file")
+    p.add_argument("--docbin", help="also write the results as a spaCy DocBin (.spacy) file")
     _add_model(p)
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("batch", help="reprocess an archive in parallel into resumable JSONL shards")
+    p.add_argument("input", help="JSON Lines file (.jsonl or .jsonl.gz), folder of .txt/.jsonl files, or a glob")
+    p.add_argument("-o", "--output", required=True, help="output folder (part-NNNNN.jsonl shards, summary.json)")
+    p.add_argument("--workers", type=int, help="worker processes / Ray actors (default: number of cores)")
+    p.add_argument("--shard-size", type=int, default=500, help="documents per output shard (default 500)")
+    p.add_argument("--engine", choices=["local", "ray"], default="local", help="local processes (default) or Ray Data")
+    p.add_argument("--ray-address", help="Ray cluster to use with --engine ray (default: $RAY_ADDRESS, else local)")
+    p.add_argument("--restart", action="store_true", help="discard a previous run in the output folder")
+    p.add_argument("--batch", type=int, default=8, help="documents per model batch (default 8)")
+    p.add_argument("--max-chars", type=int, default=1_000_000, help="largest document accepted")
+    p.add_argument("--progress-every", type=float, default=10.0,
+                   help="seconds between progress lines when stderr is not a terminal (default 10)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    _add_model(p)
+    p.set_defaults(func=cmd_batch)
 
     p = sub.add_parser("evaluate", help="score predictions (or the model) against gold annotations")
     p.add_argument("gold", help="gold JSON Lines (documents with entities/relations/events)")
@@ -117,6 +172,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train or fine-tune a model (see `zhie train --help`)", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("serve", help="run the REST service (see README, section Service)")
+    p.add_argument("--host", help="address to bind (default: $ZHIE_HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default: $ZHIE_PORT or 8000)")
+    p.add_argument("--workers", type=int, help="worker processes, each loading the model once (default: $ZHIE_WORKERS or 1)")
+    p.add_argument("--config", help="settings file, TOML or JSON (default: $ZHIE_CONFIG)")
+    p.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"], help="default: info")
+    _add_model(p)
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

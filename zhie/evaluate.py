@@ -67,7 +67,8 @@ class EvalReport:
     relations: dict[str, PRF] = field(default_factory=lambda: {t: PRF() for t in RELATION_TYPES})
     triggers: dict[str, PRF] = field(default_factory=lambda: {t: PRF() for t in EVENT_ROLES})
     arguments: dict[str, PRF] = field(default_factory=lambda: {t: PRF() for t in EVENT_ROLES})
-    negatives_fired: int = 0  # events predicted in documents/sentences whose gold has none (see below)
+    event_free_docs: int = 0  # gold documents with no event (the negative cases live there)
+    events_in_event_free_docs: int = 0  # events predicted in those documents: should be 0
 
     @staticmethod
     def micro(parts: Iterable[PRF]) -> PRF:
@@ -90,6 +91,8 @@ class EvalReport:
             "triggers_micro": self.micro(self.triggers.values()).to_dict(),
             "arguments": {t: p.to_dict() for t, p in self.arguments.items()},
             "arguments_micro": self.micro(self.arguments.values()).to_dict(),
+            "negatives": {"event_free_documents": self.event_free_docs,
+                          "events_predicted_there": self.events_in_event_free_docs},
         }
 
     def to_table(self) -> str:
@@ -110,6 +113,8 @@ class EvalReport:
         rows += [line(t, d["triggers"][t]) for t in EVENT_ROLES] + [line("micro", d["triggers_micro"]), ""]
         rows += [f"{'event arguments':<22}{'P':>8}{'R':>8}{'F1':>8}{'gold':>7}{'pred':>7}"]
         rows += [line(t, d["arguments"][t]) for t in EVENT_ROLES] + [line("micro", d["arguments_micro"])]
+        rows += ["", f"events predicted in the {self.event_free_docs} documents without gold events: "
+                     f"{self.events_in_event_free_docs}"]
         return "\n".join(rows)
 
 
@@ -167,6 +172,9 @@ def evaluate_pair(report: EvalReport, gold: dict[str, Any], pred: dict[str, Any]
         return Counter((v["type"], a["role"], a["text"]) for v in doc.get("events", []) for a in v.get("arguments", []))
 
     g_tr, p_tr, g_ar, p_ar = trig(gold), trig(pred), args(gold), args(pred)
+    if not gold.get("events"):
+        report.event_free_docs += 1
+        report.events_in_event_free_docs += len(pred.get("events", []))
     for t in EVENT_ROLES:
         report.triggers[t].add(Counter({k: v for k, v in g_tr.items() if k[0] == t}),
                                Counter({k: v for k, v in p_tr.items() if k[0] == t}))

@@ -5,14 +5,22 @@ A title phrase is a run of mentions joined only by 、 or nothing, such as
 ``党工委委员 、 管委会副主任 田磊 、 林北红``.  Every title (and every ZONE/COMPANY/ORG
 written directly before a title) that precedes a run of officials belongs to each
 official of that run; a title written directly after a name belongs to that name.
+
+Also (GUIDELINES.md §3): an organisation written directly before a name with no position
+word is the person's affiliation (市住房和城乡建设局王爱明 → MEMBER_OF), and a title stated
+as the predicate of the name (何永吉博士挂职于示范区管委会副主任) is held by that name.
 """
 from __future__ import annotations
+
+import re
 
 from ..schema import Relation
 from . import LinkInput, Mention
 
 JOINERS = {"", "、", " ", "\u3000"}
 ORG_LABELS = {"ZONE", "COMPANY", "ORG"}
+# 何永吉博士挂职于示范区管委会副主任, 张三任管委会主任, 李四兼任…
+_PREDICATE = re.compile(r"^(?:博士|教授|同志)?(?:挂职于|挂职|现任|担任|兼任|出任|任)$")
 
 
 def _groups(inp: LinkInput) -> list[list[Mention]]:
@@ -49,8 +57,8 @@ class RelationFinder:
                 if label == "TITLE":
                     titles.append(m)
                 elif label in ORG_LABELS:
-                    if nxt is not None and nxt.entity.label == "TITLE" and nxt.cstart == m.cend:
-                        orgs.append(m)
+                    if nxt is not None and nxt.entity.label in ("TITLE", "OFFICIAL") and nxt.cstart == m.cend:
+                        orgs.append(m)  # 大金重工公司副总裁…, 市住房和城乡建设局王爱明
                     else:
                         titles, orgs = [], []
                 elif label == "OFFICIAL":
@@ -73,4 +81,9 @@ class RelationFinder:
                 else:
                     titles, orgs = [], []
                 i += 1
+        mentions = inp.mentions
+        for person, nxt in zip(mentions, mentions[1:]):
+            if person.entity.label == "OFFICIAL" and nxt.entity.label == "TITLE" \
+                    and _PREDICATE.match(text[person.cend:nxt.cstart]):
+                add("HOLDS_TITLE", person, nxt, 0.7)
         return out

@@ -6,8 +6,8 @@ Recognises, one cleaned line at a time:
   ``来源：… 作者：… 发布时间：…``) and the publication date in it;
 - site-name and navigation lines at the top of a page (``大院网-山西大院资讯网``,
   ``首页 > 新闻中心``, bare URLs);
-- footer markers (``版权声明``, ``Copyright``, ``本文地址``, ``上一篇``, ``责任编辑`` …):
-  the page's footer starts there.
+- footer markers (``版权声明``, ``Copyright``, ``本文地址``, ``上一篇`` …): the page's
+  footer starts there; page tools (``分享到``, ``扫一扫``, ``打印本页``): only that line.
 The cleaner (cleaning.py) decides what to do with each kind.
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 # ---------------------------------------------------------------- noise
-_NOISE_LINE = re.compile(r"^(?:[-—–_=*~·•|\s]*\d{1,3}[-—–_=*~·•|\s]*|[-—–_=*~·•|\s]+)$")
+# '12', '- 12 -', '—12—', or a rule such as '———' / '*****'.
+_NOISE_LINE = re.compile(r"^(?:\d{1,3}|[-—–]+\s*\d{1,3}\s*[-—–]+|[-—–_=*~·•|\s]+)$")
 
 # ---------------------------------------------------------------- dates and the meta line
 _DATE = re.compile(
@@ -48,21 +49,25 @@ _NAVIGATION_LINE = re.compile(
 )
 
 # ---------------------------------------------------------------- page footer
-# A footer starts at a line that begins with one of these.
+# A footer starts at a line that begins with one of these: the rest of the page goes.
 FOOTER_MARKERS = (
     "版权声明", "版权所有", "免责声明", "Copyright", "COPYRIGHT", "copyright", "©",
     "本文地址", "本文链接", "原文链接", "原文地址", "转载请注明",
     "留言与评论", "网友评论", "发表评论", "我要评论", "评论区", "验证码",
-    "分享到", "分享至", "扫一扫", "打印本页", "【打印", "关闭窗口", "【关闭",
     "上一篇", "下一篇", "相关阅读", "相关新闻", "相关文章", "推荐阅读", "热门推荐",
-    "责任编辑", "网站地图", "联系我们", "关于我们", "ICP备",
+    "网站地图", "联系我们", "关于我们", "ICP备",
+)
+# Page tools: only the line itself goes (they also sit between articles of a
+# magazine issue, e.g. a QR code caption, so they must not cut the text after them).
+PAGE_TOOL_MARKERS = (
+    "分享到", "分享至", "扫一扫", "打印本页", "【打印", "关闭窗口", "【关闭", "【字号", "字体：",
 )
 _ABOUT_SITE_LINE = re.compile(r"^关于\S{1,20}(?:网|网站)$")
-_FOOTER_MARKER_MAX_LINE = 40
+_MARKER_MAX_LINE = 40
 
 
 def is_noise_line(text: str) -> bool:
-    """A line that is only a small number (page number, counter) or a rule of dashes/dots."""
+    """A line that is only a small number (page number, counter) or a rule of dashes."""
     return bool(_NOISE_LINE.match(text))
 
 
@@ -99,6 +104,20 @@ def is_navigation_line(text: str) -> bool:
     return bool(_NAVIGATION_LINE.match(text))
 
 
+def _starts_with_marker(text: str, markers: tuple[str, ...]) -> bool:
+    for marker in markers:
+        if text.startswith(marker):
+            rest = text[len(marker):]
+            if len(text) <= _MARKER_MAX_LINE or not rest or rest[0] in "：: (（【[©":
+                return True
+    return False
+
+
+def is_page_tool_line(text: str) -> bool:
+    """A share/print/close bar or a QR-code caption (``分享到：``, ``扫一扫在手机上阅读``)."""
+    return _starts_with_marker(text, PAGE_TOOL_MARKERS)
+
+
 def is_footer_start(text: str) -> bool:
     """A line where a page footer begins (``版权声明``, ``Copyright ©…``, ``关于山西大院新闻网`` …).
 
@@ -106,11 +125,4 @@ def is_footer_start(text: str) -> bool:
     separator (``本文地址:http://…``, ``版权声明: 本站所有文章…``), so that body text
     that merely starts with the same word is not taken for a footer.
     """
-    if _ABOUT_SITE_LINE.match(text):
-        return True
-    for marker in FOOTER_MARKERS:
-        if text.startswith(marker):
-            rest = text[len(marker):]
-            if len(text) <= _FOOTER_MARKER_MAX_LINE or not rest or rest[0] in "：: (（【[©":
-                return True
-    return False
+    return bool(_ABOUT_SITE_LINE.match(text)) or _starts_with_marker(text, FOOTER_MARKERS)

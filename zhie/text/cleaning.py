@@ -46,7 +46,7 @@ class CleanText:
 
 # Kinds of source lines.
 _BLANK, _NOISE, _TEXT = "blank", "noise", "text"
-_META, _SITE, _NAVIGATION, _FOOTER = "meta", "site header", "navigation", "footer"
+_META, _SITE, _NAVIGATION, _FOOTER = "meta", "site header", "navigation or page tool", "footer"
 _BARRIERS = {_META, _SITE, _NAVIGATION, _FOOTER}
 
 
@@ -89,13 +89,13 @@ def _classify(lines: list[_Line]) -> tuple[list[str], str | None]:
         elif boilerplate.is_meta_line(text):
             kinds.append(_META)
             doc_date = doc_date or boilerplate.find_date(text)
-        elif boilerplate.is_navigation_line(text):
+        elif boilerplate.is_navigation_line(text) or boilerplate.is_page_tool_line(text):
             kinds.append(_NAVIGATION)
         else:
             kinds.append(_TEXT)
 
     # Footer: from the first footer marker that follows some body text, everything goes.
-    # A footer marker before any body text (a share bar in the header) only loses its line.
+    # A footer marker before any body text (in the page header) only loses its line.
     seen_body = False
     footer_found = False
     for n, line in enumerate(lines):

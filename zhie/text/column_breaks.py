@@ -139,7 +139,9 @@ def decide_joins(paragraphs: list[Paragraph]) -> list[JoinDecision]:
     decisions: list[JoinDecision] = []
     heading_reason: str | None = None  # why the previous paragraph is a heading
     joined_into = False
+    so_far = ""  # the text of the paragraph being assembled from column pieces
     for i, p in enumerate(paragraphs):
+        so_far = so_far + p.text if joined_into else p.text
         previous_heading = heading_reason is not None
         if is_marked_heading(p):
             heading_reason = "marked heading"
@@ -149,15 +151,15 @@ def decide_joins(paragraphs: list[Paragraph]) -> list[JoinDecision]:
             heading_reason = None
         if i + 1 == len(paragraphs):
             break
-        reason, joined = _decide(paragraphs, i, heading_reason)
+        reason, joined = _decide(paragraphs, i, heading_reason, so_far)
         decisions.append(JoinDecision(i, i + 1, joined, reason, p.text[-12:], paragraphs[i + 1].text[:12]))
         joined_into = joined
     return decisions
 
 
-def _decide(paragraphs: list[Paragraph], i: int, heading_reason: str | None) -> tuple[str, bool]:
+def _decide(paragraphs: list[Paragraph], i: int, heading_reason: str | None, so_far: str) -> tuple[str, bool]:
     p, nxt = paragraphs[i], paragraphs[i + 1]
-    if ends_paragraph(p.text):
+    if ends_paragraph(so_far):
         return "prev ends a paragraph", False
     if nxt.barrier_before:
         return "boilerplate between", False

@@ -1,0 +1,272 @@
+"""Trigger detection in one sentence: lexicon matches, merged compounds (参观考察, 主持召开),
+and the filters of the negative cases (SCHEMA.md 'Not events', GUIDELINES.md §4.4).
+
+A trigger that survives the filters is a ``TriggerHit`` with the reason it was kept and a
+score; a MEETING hit also carries the meeting name found next to it.  Whether the event
+has enough arguments to be reported is decided later (events.py).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import (FORMULAIC_AFTER, HABIT_MARKERS, HOLDING_VERBS, MEETING, METHOD_MARKERS, NOT_MEETING_ENDINGS,
+                      NOT_MEETING_NOUNS, PLAN_MARKERS, PLEDGE_WORDS, SERIES_MARKERS, SIGN, SIGN_NOUN_NEXT,
+                      SIGN_NOUN_PREV, SPEECH_WORDS, STUDY_VERBS, TRIGGER_WORDS, VISIT, VISIT_NOUN_NEXT,
+                      VISIT_NOUN_PREV)
+from .sentence import SentenceView
+
+_WORDS = sorted(((w, t) for t, ws in TRIGGER_WORDS.items() for w in ws), key=lambda x: -len(x[0]))
+_TRIGGER_RE = re.compile("|".join(re.escape(w) for w, _ in _WORDS))
+_TYPE_OF = {w: t for w, t in _WORDS}
+_COUNT_RE = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+[余多]?(?:个|项|份|家|批|场|次)")
+# Frequencies: 深入企业调研120余次, 接待考察150批次 (a count of companies visited is fine: 等5家企业).
+_TIMES_RE = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+[余多]?(?:次|批次|人次|家次|批|场|轮)")
+_EVERY_RE = re.compile(r"每[一二两三四五六七八九十半个]*[年月周日天季旬]")
+# 要 inside 重要/主要/需要… is not an exhortation; 将 inside 将军 is not a plan.
+_PLAN_RE = re.compile("|".join(
+    "(?<![重主需必纪首只概扼简])要(?![求素闻点])" if m == "要" else re.escape(m) for m in PLAN_MARKERS))
+# An earlier clause that opens with a plan: 要主动走出去，到…考察学习.
+_PLAN_OPENING_RE = re.compile(r"(?:^|[，,：:])(?:(?:并|还|也|更)?(?:要|将|拟|计划|力争|争取)|下一步|今后|下步)")
+# A meeting noun at the end of a name: not the 会 of 社会, 协会, 商会, 委员会, 会员, 会长 ….
+_MEETING_END_RE = re.compile(
+    r"(?:座谈会|会议|大会|论坛|峰会|座谈(?!会)|(?<![社协商学工委事都机体领融])会(?![员长展所同计谈商议]))")
+_LEFT_GLUE_RE = re.compile(r"^[”\"’]?(?:在[^，,。；;]{1,16}?)?(?:成功|顺利|隆重|胜利|正式|如期)?$")
+_LEAD_RE = re.compile(r"^(?:[▲■●#\s]|本刊讯|本站讯|本网讯|讯)*")
+
+
+@dataclass
+class TriggerHit:
+    type: str
+    start: int            # cleaned offsets
+    end: int
+    reason: str           # why it was kept (used by the event score)
+    score: float
+    name: tuple[int, int] | None = None  # MEETING: the meeting name, cleaned offsets
+
+
+def _raw_hits(sv: SentenceView) -> list[tuple[str, int, int]]:
+    """Lexicon matches outside entity spans; adjacent words of one type merge into one trigger."""
+    out: list[tuple[str, int, int]] = []
+    for m in _TRIGGER_RE.finditer(sv.full, sv.start, sv.end):
+        s, e = m.start(), m.end()
+        if sv.mention_at(s) is not None or sv.mention_at(e - 1) is not None:
+            continue
+        kind = _TYPE_OF[m.group()]
+        if out and out[-1][0] == kind and out[-1][2] == s and _mergeable(sv.full[out[-1][1]:out[-1][2]], m.group()):
+            out[-1] = (kind, out[-1][1], e)
+            continue
+        out.append((kind, s, e))
+    return out
+
+
+def _mergeable(first: str, second: str) -> bool:
+    if first in TRIGGER_WORDS[VISIT]:
+        return True  # 参观考察, 考察调研
+    return first == "主持" and second in HOLDING_VERBS  # 主持召开
+
+
+def _plan_before(sv: SentenceView, pos: int) -> bool:
+    """A plan marker in the trigger's clause, or opening an earlier clause of its segment (要主动走出去，到…考察)."""
+    cs, _ = sv.clause(pos)
+    if _PLAN_RE.search(sv.full[cs:pos]):
+        return True
+    ss, _ = sv.segment(pos)
+    return bool(_PLAN_OPENING_RE.search(sv.full[ss:cs]))
+
+
+def _habit_before(sv: SentenceView, pos: int) -> bool:
+    ss, _ = sv.segment(pos)
+    before = sv.full[ss:pos]
+    return any(h in before for h in HABIT_MARKERS) or bool(_EVERY_RE.search(before))
+
+
+def _method(sv: SentenceView, pos: int) -> bool:
+    """通过组织企业参观考察、召开座谈会等方式…: a description of how work is done."""
+    ss, se = sv.segment(pos)
+    return any(w in sv.full[pos:se] for w in METHOD_MARKERS)
+
+
+def _formulaic(sv: SentenceView, s: int, e: int) -> bool:
+    """贯彻…总书记视察山西重要讲话重要指示精神, 落实…调研时的指示要求, 总书记在山西考察时强调."""
+    cs, ce = sv.clause(s)
+    rest = sv.full[e:ce]
+    if any(w in rest[:14] for w in FORMULAIC_AFTER):
+        return True
+    before = sv.full[cs:s]
+    if any(v in before for v in STUDY_VERBS) and any(w in rest for w in SPEECH_WORDS):
+        return True
+    return "总书记" in before
+
+
+def _next_text(sv: SentenceView, end: int) -> str:
+    text = sv.full[end:sv.end]
+    return text[1:] if text.startswith("了") else text
+
+
+def _clause_rest(sv: SentenceView, end: int) -> str:
+    _, ce = sv.clause(end)
+    return sv.full[end:ce]
+
+
+# -- SIGN_CONTRACT ---------------------------------------------------------------------------
+def _sign(sv: SentenceView, s: int, e: int) -> TriggerHit | None:
+    nxt, prev = _next_text(sv, e), sv.full[max(sv.start, s - 3):s]
+    if any(nxt.startswith(w) for w in SIGN_NOUN_NEXT) and not nxt.startswith("落地"):
+        return None  # 签约一批, 签约仪式, 签约金额, 签约率, 签约前
+    if any(prev.endswith(w) for w in SIGN_NOUN_PREV):
+        return None  # 累计签约, 新签约项目, “签约一批”
+    rest = _clause_rest(sv, e)
+    count = _COUNT_RE.search(rest)
+    if count and count.start() > (1 if rest.startswith("了") else 0):
+        return None  # 集中签约项目15个, 签订…协议61份: aggregate statistics (签约三个项目 may be one signing)
+    if any(w in rest for w in PLEDGE_WORDS):
+        return None  # 签订承诺书/目标责任书
+    if _plan_before(sv, s) or _method(sv, s):
+        return None  # 近期双方将签订…
+    ss, _ = sv.segment(s)
+    if any(w in sv.full[ss:s] for w in SERIES_MARKERS):
+        return None  # 近年来先后与…等20余所高校签订: a series, not one signing
+    if nxt[:1] in ("、",):
+        return None  # 引进签约、落地开工: a noun in a list
+    return TriggerHit(SIGN, s, e, "sign", 0.9)
+
+
+# -- VISIT_INSPECT ---------------------------------------------------------------------------
+def _visit(sv: SentenceView, s: int, e: int) -> TriggerHit | None:
+    nxt = sv.full[e:sv.end]
+    prev = sv.full[max(sv.start, s - 3):s]
+    if any(nxt.startswith(w) for w in VISIT_NOUN_NEXT):
+        return None  # 考察团, 调研组, 观摩结束后
+    if any(prev.endswith(w) for w in VISIT_NOUN_PREV):
+        return None  # 此次考察, 一周一调研
+    if _formulaic(sv, s, e):
+        return None  # 贯彻…总书记视察山西重要讲话重要指示精神
+    if _plan_before(sv, s) or _method(sv, s):
+        return None  # 欢迎…来忻考察, 将…来河津深入考察
+    if _habit_before(sv, s):
+        return None  # 分期分批组织…赴…考察学习
+    if _TIMES_RE.search(_clause_rest(sv, e)):
+        return None  # 深入企业走访调研120余次
+    return TriggerHit(VISIT, s, e, "visit", 0.85)
+
+
+# -- MEETING ---------------------------------------------------------------------------------
+def meeting_name_after(sv: SentenceView, e: int) -> tuple[int, int] | None:
+    """``召开(了/的)X会…``: the name runs from after the verb to the last meeting noun of the clause."""
+    start = e
+    while start < sv.end and sv.full[start] in "了的":
+        start += 1
+    _, ce = sv.clause(start)
+    best = None
+    for m in _MEETING_END_RE.finditer(sv.full, start, ce):
+        best = m.end()
+    if best is None or best == start:
+        return None
+    if any(v in sv.full[start:best] for v in HOLDING_VERBS):
+        return None
+    return _strip_name(sv, start, best)
+
+
+def _not_a_meeting(name: str) -> bool:
+    """A fair or a show (招聘会, 博览会), or a list of meetings (推进会、调度会等会议, 各类座谈会)."""
+    return name.endswith(NOT_MEETING_ENDINGS) or any(w in name for w in ("、", "等", "各类", "系列", "多场", "各种"))
+
+
+def _strip_name(sv: SentenceView, start: int, end: int) -> tuple[int, int] | None:
+    """Leave out surrounding quotes and a DATE that opens the name (2023年度工作总结暨表彰大会)."""
+    if sv.full[start] in "“\"" and sv.full[end - 1] not in "”\"" and "”" not in sv.full[start + 1:end] \
+            and '"' not in sv.full[start + 1:end]:
+        start += 1
+    if sv.full[start] in "“\"" and sv.full[end:end + 1] in ("”", "\""):
+        start += 1
+    date = next((m for m in sv.mentions if m.cstart == start and m.entity.label == "DATE"), None)
+    if date is not None and date.cend < end:
+        start = date.cend
+    if start >= end or _not_a_meeting(sv.full[start:end]):
+        return None  # 举办专场招聘会: a fair, not a meeting
+    return start, end
+
+
+def meeting_name_before(sv: SentenceView, s: int) -> tuple[int, int] | None:
+    """``X会(在某地)(成功)召开``: the name runs from the clause start (or line start) to the meeting noun."""
+    cs, _ = sv.clause(s)
+    cs = max(cs, sv.full.rfind("\n", cs, s) + 1)
+    best = None
+    for m in _MEETING_END_RE.finditer(sv.full, cs, s):
+        if _LEFT_GLUE_RE.match(sv.full[m.end():s]):
+            best = m.end()
+            break
+    if best is None:
+        return None
+    lead = _LEAD_RE.match(sv.full[cs:best])
+    start = cs + (lead.end() if lead else 0)
+    if start >= best or any(v in sv.full[start:best] for v in HOLDING_VERBS):
+        return None
+    return _strip_name(sv, start, best)
+
+
+def _holding(sv: SentenceView, s: int, e: int) -> TriggerHit | None:
+    if _plan_before(sv, s) or _method(sv, s) or _habit_before(sv, s):
+        return None  # 将于近期举办…, 每年举办…, 通过…召开座谈会等方式
+    ss, _ = sv.segment(s)
+    if any(w in sv.full[ss:s] for w in SERIES_MARKERS):
+        return None  # 先后召开…会、…会: a series
+    rest = _clause_rest(sv, e)
+    if _COUNT_RE.search(rest) or _COUNT_RE.search(sv.full[sv.clause(s)[0]:s][-4:]):
+        return None  # 已举办了3场…, 举办专题招商活动11场
+    name = meeting_name_after(sv, e)
+    if name is not None:
+        return TriggerHit(MEETING, s, e, "holding+name", 0.9, name)
+    name = meeting_name_before(sv, s)
+    if name is not None:
+        return TriggerHit(MEETING, s, e, "name+holding", 0.85, name)
+    return None
+
+
+def _chair(sv: SentenceView, s: int, e: int, others: list[tuple[str, int, int]]) -> TriggerHit | None:
+    if any(k == MEETING and sv.full[a:b] != "主持" and sv.full[a:b] != "座谈" for k, a, b in others):
+        return None  # the sentence's 召开/举行/举办 event takes the chair
+    rest = _clause_rest(sv, e)
+    if any(n in rest for n in NOT_MEETING_NOUNS) or "签约" in rest:
+        return None  # 主持签约仪式
+    if _MEETING_END_RE.match(rest):
+        return TriggerHit(MEETING, s, e, "chair", 0.75)  # 主持会议, 主持推介会
+    if rest == "" or rest.startswith("并"):
+        if any(n in sv.text for n in NOT_MEETING_NOUNS) or "签约" in sv.text:
+            return None  # …出席签约仪式，…主持。
+        return TriggerHit(MEETING, s, e, "chair", 0.7)
+    return None
+
+
+def _talk(sv: SentenceView, s: int, e: int) -> TriggerHit | None:
+    """座谈 as a verb (…并交流座谈。); not 座谈会, 在座谈中, 参加座谈."""
+    nxt = sv.full[e:sv.end]
+    prev = sv.full[max(sv.start, s - 2):s]
+    if nxt.startswith(("会", "中", "交流环节")) or prev.endswith(("参加", "在")):
+        return None
+    if nxt and nxt[0] not in "。，,；;！？":
+        return None
+    if not prev.endswith(("交流", "并", "进行", "开展")):
+        return None
+    return TriggerHit(MEETING, s, e, "talk", 0.7)
+
+
+def find_triggers(sv: SentenceView) -> list[TriggerHit]:
+    raw = _raw_hits(sv)
+    hits: list[TriggerHit] = []
+    for kind, s, e in raw:
+        word = sv.full[s:e]
+        if kind == SIGN:
+            hit = _sign(sv, s, e)
+        elif kind == VISIT:
+            hit = _visit(sv, s, e)
+        elif word == "主持":
+            hit = _chair(sv, s, e, raw)
+        elif word == "座谈":
+            hit = _talk(sv, s, e)
+        else:  # 召开/举行/举办, 主持召开
+            hit = _holding(sv, s, e)
+        if hit is not None:
+            hits.append(hit)
+    return hits
