@@ -24,7 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic.json_schema import models_json_schema
 
 import zhie
-from zhie.io import InputError, InputItem, parse_document
+from zhie.io import InputError, InputItem, json_safe, parse_document
 from zhie.pipeline import Pipeline
 from zhie.runner import run_items
 from zhie.schema import Document
@@ -154,17 +154,8 @@ def create_app_from_env() -> FastAPI:
 # ---------------------------------------------------------------- request handling
 
 def parse_service_document(obj: Any, max_chars: int) -> Document:
-    """``zhie.io.parse_document``, plus a check that the strings can be encoded (no lone surrogates)."""
-    doc = parse_document(obj, max_chars)
-    for field, value in (("text", doc.text), ("id", doc.id)):
-        if value is None:
-            continue
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise InputError("invalid_field", f"field '{field}' contains a lone surrogate (\\u{ord(value[exc.start]):04x}) "
-                             f"at position {exc.start}; send valid Unicode", field) from None
-    return doc
+    """``zhie.io.parse_document`` (the CLI's validation, lone surrogates included)."""
+    return parse_document(obj, max_chars)
 
 
 async def _read_json(request: Request, limit: int) -> Any:
@@ -211,7 +202,7 @@ def _batch_documents(body: Any, max_docs: int) -> list[Any]:
 
 
 def _batch_item(raw: Any, index: int, max_chars: int) -> InputItem:
-    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    raw_id = json_safe(raw.get("id")) if isinstance(raw, dict) else None
     try:
         return InputItem(index, document=parse_service_document(raw, max_chars), raw_id=raw_id)
     except InputError as exc:

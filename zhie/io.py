@@ -37,6 +37,14 @@ def parse_document(obj: Any, max_chars: int = DEFAULT_MAX_CHARS, default_id: str
     doc_id = obj.get("id", default_id)
     if doc_id is not None and not isinstance(doc_id, (str, int)):
         raise InputError("invalid_field", "field 'id' must be a string or a number", "id")
+    for name, value in (("text", text), ("id", doc_id)):
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InputError("invalid_field", f"field '{name}' contains a lone surrogate "
+                                 f"(\\u{ord(value[exc.start]):04x}) at position {exc.start}; send valid Unicode",
+                                 name) from None
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
         raise InputError("invalid_field", "field 'meta' must be an object", "meta")
@@ -44,6 +52,15 @@ def parse_document(obj: Any, max_chars: int = DEFAULT_MAX_CHARS, default_id: str
     if date is not None and not _is_iso_date(date):
         raise InputError("invalid_field", "field 'meta.date' must be an ISO date YYYY-MM-DD", "meta.date")
     return Document(text=text, id=str(doc_id) if doc_id is not None else None, meta=meta)
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` if it can be written back as strict JSON (not NaN/Infinity, no lone surrogate), else None."""
+    try:
+        json.dumps(value, allow_nan=False).encode("utf-8")
+    except (ValueError, TypeError):
+        return None
+    return value
 
 
 def _is_iso_date(value: Any) -> bool:
@@ -83,7 +100,7 @@ def _item_from_bytes(raw: bytes, line: int, max_chars: int) -> InputItem:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         return InputItem(line, error=InputError("invalid_json", f"line is not valid JSON: {exc.msg} at column {exc.colno}"))
-    raw_id = obj.get("id") if isinstance(obj, dict) else None
+    raw_id = json_safe(obj.get("id")) if isinstance(obj, dict) else None
     try:
         return InputItem(line, document=parse_document(obj, max_chars), raw_id=raw_id)
     except InputError as exc:

@@ -109,6 +109,12 @@ def run_batch(opts: BatchOptions) -> dict[str, Any]:
     except SourceError as exc:
         raise BatchError(str(exc)) from None
     model_path, model = _model_info(opts.model)
+    if opts.engine == "ray":
+        from .ray_engine import RayMissing, import_ray
+        try:
+            import_ray()
+        except RayMissing as exc:
+            raise BatchError(str(exc)) from None
 
     ray, started_ray = None, False
     try:

@@ -20,6 +20,7 @@ import inspect
 import json
 import os
 import pickle
+import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -97,15 +98,9 @@ def _from_items(ray: Any, rows: list[dict[str, Any]]) -> Any:
     return ray.data.from_items(rows, parallelism=blocks)
 
 
-def run_ray(tasks: Iterable[ShardTask], *, out: OutputDir, model_path: Path, workers: int, threads: int,
-            batch_docs: int, max_chars: int, progress: Progress, ray: Any) -> list[ShardStats]:
-    """Process every task on the actor pool and commit the shards; return their statistics."""
-    rows = [{"shard": t.shard, "payload": pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL)} for t in tasks]
-    if not rows:
-        return []
-    ctx = ray.data.DataContext.get_current()
-    ctx.enable_progress_bars = False
-    ds = _from_items(ray, rows).map_batches(
+def _map_shards(ray: Any, ds: Any, model_path: Path, workers: int, threads: int, batch_docs: int,
+                max_chars: int) -> Any:
+    return ds.map_batches(
         ShardActor,
         fn_constructor_kwargs={"model_path": str(model_path), "threads": threads, "batch_docs": batch_docs,
                                "max_chars": max_chars},
@@ -116,6 +111,21 @@ def run_ray(tasks: Iterable[ShardTask], *, out: OutputDir, model_path: Path, wor
         max_restarts=2,          # an actor killed by a document is restarted twice, then the run stops
         max_task_retries=2,
     )
+
+
+def run_ray(tasks: Iterable[ShardTask], *, out: OutputDir, model_path: Path, workers: int, threads: int,
+            batch_docs: int, max_chars: int, progress: Progress, ray: Any) -> list[ShardStats]:
+    """Process every task on the actor pool and commit the shards; return their statistics."""
+    rows = [{"shard": t.shard, "payload": pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL)} for t in tasks]
+    if not rows:
+        return []
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = False
+    with warnings.catch_warnings():
+        # max_restarts/max_task_retries have no named parameter yet (Ray 2.60 warns about
+        # ray_remote_args); without them Ray retries an actor killed by a document forever.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ds = _map_shards(ray, _from_items(ray, rows), model_path, workers, threads, batch_docs, max_chars)
     del rows
     committed: list[ShardStats] = []
     try:

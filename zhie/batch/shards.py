@@ -7,7 +7,8 @@ Layout of ``OUTPUT_DIR``::
     summary.json           written at the end of every run
     .zhie-batch/           per-shard statistics (part-00000.json …) and the run lock
 
-A shard is committed by writing ``<name>.<pid>.tmp``, fsync, rename, fsync of the folder —
+A shard is committed by writing ``<name>.<pid>.tmp`` (the pid keeps two writers — a worker
+outliving a killed run and its successor — off one temporary file), fsync, rename, fsync of the folder —
 first its statistics file, then the part file.  A shard counts as done exactly when both
 exist, so a run killed at any moment leaves only complete shards (and stray ``.tmp`` files,
 removed on the next start).  The manifest's key (input fingerprint, model fingerprint,

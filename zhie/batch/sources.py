@@ -61,7 +61,7 @@ class InputScan:
     per_file: list[dict] = field(default_factory=list)
 
 
-def _kind_of(path: Path) -> tuple[str, bool] | None:
+def _kind_of(path: Path) -> tuple[str, bool]:
     name = path.name.lower()
     if name.endswith(".txt"):
         return "txt", False
@@ -91,7 +91,7 @@ def discover(spec: str, exclude: Path | None = None) -> list[SourceFile]:
     """
     p = Path(spec)
     if p.is_file():
-        kind, gz = _kind_of(p)  # type: ignore[misc]
+        kind, gz = _kind_of(p)
         return [SourceFile(p, p.name, kind, gz)]
     if p.is_dir():
         found = []
@@ -100,7 +100,7 @@ def discover(spec: str, exclude: Path | None = None) -> list[SourceFile]:
             if _is_hidden(rel) or not path.is_file() or _inside(path, exclude):
                 continue
             if path.name.lower().endswith(DIRECTORY_SUFFIXES):
-                kind, gz = _kind_of(path)  # type: ignore[misc]
+                kind, gz = _kind_of(path)
                 found.append(SourceFile(path, rel.as_posix(), kind, gz))
         if not found:
             raise SourceError(f"no .txt, .jsonl or .jsonl.gz files in directory {spec}")
@@ -112,7 +112,7 @@ def discover(spec: str, exclude: Path | None = None) -> list[SourceFile]:
             path = Path(match)
             if not path.is_file() or _inside(path, exclude):
                 continue
-            kind, gz = _kind_of(path)  # type: ignore[misc]
+            kind, gz = _kind_of(path)
             try:
                 name = path.relative_to(root).as_posix()
             except ValueError:
