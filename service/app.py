@@ -3,7 +3,8 @@
 Endpoints: ``POST /v1/extract`` (one document), ``POST /v1/extract/batch`` (several, in
 order, a failed document becoming an error record at its place), ``GET /health``
 (liveness), ``GET /ready`` (503 until the model is loaded), ``GET /v1/model`` (meta.json
-facts), and the OpenAPI document at ``/openapi.json`` and ``/docs``.
+facts), and the OpenAPI document at ``/openapi.json`` and ``/docs``; the review loop's
+endpoints (``review.py``) and ``POST /v1/admin/reload`` (``admin.py``) are mounted here.
 
 Bodies are read and validated here with ``zhie.io.parse_document`` (as ``zhie extract``
 does) rather than by pydantic, so that size limits, broken UTF-8 and wrong fields get
@@ -30,9 +31,11 @@ from zhie.runner import run_items
 from zhie.schema import Document
 
 from . import models as m
+from .admin import HangupReload, admin_router
 from .errors import ApiError, install_error_handlers
 from .responses import JSONUTF8Response
 from .runtime import FAILED, READY, ModelRuntime
+from .review import review_router
 from .settings import Settings, load_settings
 
 log = logging.getLogger("zhie.service")
@@ -53,7 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.info("starting zhie service %s with %s", zhie.__version__, json.dumps(settings.public(), ensure_ascii=False))
         runtime.start_loading()
+        hangup = HangupReload(runtime).install()  # SIGHUP: reload the configured model (service/admin.py)
         yield
+        hangup.remove()
+        review.store_holder.close()
 
     app = FastAPI(title="zhie", version=zhie.__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url=None, default_response_class=JSONUTF8Response)
@@ -126,11 +132,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def model_info() -> JSONUTF8Response:
         """The loaded model's name, version, labels and metrics (from its meta.json), and the service limits."""
         _require_ready(runtime)
-        assert runtime.pipeline is not None
-        meta = runtime.meta
+        pipeline = runtime.pipeline  # one reference: a reload may swap the model meanwhile
+        assert pipeline is not None
+        meta = pipeline.meta
         return JSONUTF8Response({
-            "name": runtime.pipeline.model.name, "version": runtime.pipeline.model.version,
-            "labels": list(meta.get("labels") or runtime.pipeline.tagger.labels),
+            "name": pipeline.model.name, "version": pipeline.model.version,
+            "labels": list(meta.get("labels") or pipeline.tagger.labels),
             "metrics": meta.get("metrics"),
             "limits": {"max_doc_chars": settings.max_doc_chars, "max_batch_docs": settings.max_batch_docs,
                        "max_body_bytes": settings.max_body_bytes}})
@@ -143,6 +150,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def docs():  # noqa: ANN202
         return get_swagger_ui_html(openapi_url="/openapi.json", title="zhie — API")
 
+    # the review loop (service/review.py) and model reloading (service/admin.py)
+    review = review_router(settings, runtime, write_deps, read_deps)
+    app.include_router(review)
+    app.include_router(admin_router(settings, runtime, write_deps))
     return app
 
 

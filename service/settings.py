@@ -41,6 +41,7 @@ class Settings:
     inference_threads: int = 1
     torch_threads: int | None = None
     log_level: str = "info"
+    store_url: str | None = None  # annotation store (review endpoints): SQLite path or SQLAlchemy URL
 
     def __post_init__(self) -> None:
         for name in ("port", "workers", "max_doc_chars", "max_batch_docs", "max_body_bytes", "inference_threads"):
@@ -77,6 +78,9 @@ class Settings:
         """The settings without secrets, for logs."""
         out = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
         out["api_token"] = "***" if self.api_token else None
+        if self.store_url:
+            from zhie.store.engine import redact
+            out["store_url"] = redact(self.store_url) if "://" in self.store_url else self.store_url
         return out
 
 
@@ -94,10 +98,10 @@ def _coerce(name: str, raw: Any, source: str) -> Any:
         if not isinstance(raw, (str, os.PathLike)) or not str(raw):
             raise SettingsError(f"setting {where} must be a non-empty path")
         return Path(raw)
-    if name in ("host", "log_level", "api_token"):
+    if name in ("host", "log_level", "api_token", "store_url"):
         if not isinstance(raw, str):
             raise SettingsError(f"setting {where} must be a string")
-        return (raw or None) if name == "api_token" else raw
+        return (raw or None) if name in ("api_token", "store_url") else raw
     if name == "read_token_required":
         if isinstance(raw, bool):
             return raw
@@ -137,6 +141,9 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
         raise SettingsError(f"config file {path}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(FIELDS)})")
     if isinstance(data.get("model"), str) and not Path(data["model"]).is_absolute():
         data["model"] = str((path.parent / data["model"]).resolve())  # relative to the config file
+    store = data.get("store_url")
+    if isinstance(store, str) and store and "://" not in store and not Path(store).expanduser().is_absolute():
+        data["store_url"] = str((path.parent / store).resolve())  # a SQLite file, relative to the config file
     return data
 
 

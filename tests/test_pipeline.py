@@ -71,3 +71,11 @@ def test_pipe_equals_single_calls(tiny_pipeline):
     batch = [r.to_dict() for r in tiny_pipeline.pipe(docs, batch_docs=3)]
     single = [tiny_pipeline(d).to_dict() for d in docs]
     assert batch == single
+
+
+def test_amount_without_numeral_is_dropped():
+    from zhie.tagger.base import TaggedSpan
+    from zhie.tagger.filters import apply_filters
+    text = "签约金额达135.8亿元。"
+    spans = [TaggedSpan("AMOUNT", 4, 5, 0.7), TaggedSpan("AMOUNT", 5, 11, 0.99)]
+    assert [(s.start, s.end) for s in apply_filters(text, spans)] == [(5, 11)]

@@ -5,6 +5,8 @@
         --cluener ../shared/data/cluener2020 --msra ../shared/data/msra_ner --out models/zhie-ner-small
     python -m training train --init models/zhie-ner-small --config tiny --out /tmp/m   # fine-tune / smoke
     python -m training public-eval --model models/zhie-ner-small --cluener ... --msra ...
+    python -m training train --from-store --out models/zhie-ner-small --steps 200   # reviewed documents
+                                                     # (training/from_store.py; `zhie train --from-store …` too)
 """
 from __future__ import annotations
 
@@ -51,6 +53,10 @@ def _config(args: argparse.Namespace):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    if getattr(args, "from_store", False):
+        from .from_store import run_from_store
+        args.from_store = False
+        return run_from_store(args, cmd_train)
     import torch
 
     from zhie.evaluate import evaluate
@@ -122,7 +128,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     run_stage(state, "domain", streams, weights, cfg.domain_steps, cfg.lr_domain, cfg, rng)
     train_seconds = round(time.time() - t0, 1)
 
-    meta = {"name": args.name, "version": args.version, "tagger": "transformer", "max_len": cfg.max_len,
+    meta = {"name": args.name or "zhie-ner-small", "version": args.version or "0.1.0", "tagger": "transformer",
+            "max_len": cfg.max_len,
             "encoder": origin, "parent": parent, "training": {"config": config_dict(cfg), "data": data_record,
             "history": state.history, "seconds": train_seconds, "threads": torch.get_num_threads()},
             "metrics": {}}
@@ -190,11 +197,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold-repeat", type=int, default=3, help="times each annotated window is repeated")
     p.add_argument("--config", choices=["default", "tiny"], default="default")
     p.add_argument("--out", required=True)
-    p.add_argument("--name", default="zhie-ner-small")
-    p.add_argument("--version", default="0.1.0")
+    p.add_argument("--name", default=None, help="model name (default: zhie-ner-small; --from-store: the parent's)")
+    p.add_argument("--version", default=None,
+                   help="model version (default: 0.1.0; --from-store: the parent's, last number bumped)")
+    p.add_argument("--from-store", action="store_true",
+                   help="fine-tune --init (default: the service's model) on the store's reviewed documents and "
+                        "keep it only if dev core micro-F1 is not worse (training/from_store.py)")
+    p.add_argument("--store", help="annotation store for --from-store (default: $ZHIE_STORE_URL or "
+                                   "./zhie-store.sqlite)")
+    p.add_argument("--store-repeat", type=int, default=4,
+                   help="--from-store: times the reviewed documents are added to the training data (default 4)")
     from .trainer import TrainConfig
     for f in fields(TrainConfig):
         p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=type(f.default), default=None)
+    p.add_argument("--steps", dest="domain_steps", type=int, default=None, help="same as --domain-steps")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("public-eval", help="CLUENER dev / MSRA test scores of a model's auxiliary heads")
@@ -207,5 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0].startswith("--") and argv[0] != "--help":  # `zhie train --from-store …`: train is implied
+        argv = ["train"] + argv
     args = build_parser().parse_args(argv)
     return args.func(args)

@@ -1,4 +1,4 @@
-"""The ``zhie`` command line: extract, evaluate, train, info."""
+"""The ``zhie`` command line: extract, batch, evaluate, info, train, serve, store."""
 from __future__ import annotations
 
 import argparse
@@ -181,10 +181,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"], help="default: info")
     _add_model(p)
     p.set_defaults(func=cmd_serve)
+
+    from .store.cli import register as register_store
+    register_store(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["train"]:  # argparse's REMAINDER refuses a first word like --from-store: hand over directly
+        from training.cli import main as train_main
+        return train_main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)

@@ -3,7 +3,8 @@
 - no surrounding quotes, brackets or book-title marks inside a span;
 - bylines are not OFFICIALs: a name alone in brackets closing a paragraph ((魏亚东)),
   a name after ■ at a line start, a name standing alone on the last line;
-- 习近平 inside the doctrine name 习近平新时代中国特色社会主义思想 is not an OFFICIAL.
+- 习近平 inside the doctrine name 习近平新时代中国特色社会主义思想 is not an OFFICIAL;
+- an AMOUNT holds a numeral (a lone qualifier such as 达 or 约 cut off by the tagger is dropped).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ WRAPPERS = "“”\"'‘’《》〈〉（）()【】[]「」『』 \u3000\n\t�
 OPEN_BRACKETS = "(（"
 CLOSE_BRACKETS = ")）"
 DOCTRINE = "新时代中国特色社会主义思想"
+NUMERALS = set("0123456789０１２３４５６７８９零〇一二两三四五六七八九十百千万亿数几")
 
 
 def strip_wrappers(text: str, span: TaggedSpan) -> TaggedSpan | None:
@@ -63,6 +65,8 @@ def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     for span in spans:
         span = strip_wrappers(text, span)
         if span is None or is_byline(text, span) or is_doctrine(text, span):
+            continue
+        if span.label == "AMOUNT" and not NUMERALS.intersection(text[span.start:span.end]):
             continue
         out.append(span)
     return out

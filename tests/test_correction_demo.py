@@ -1,0 +1,33 @@
+"""The correction loop on the shipped model (slow: a real fine-tuning run of a few minutes):
+corrections made through the API, retraining from the store and a reload raise the
+held-out COMPANY F1 on the kind of text the model misses (benchmarks/correction_demo.py).
+
+Runs only with ZHIE_SLOW=1 and the shipped model present.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from conftest import DEFAULT_MODEL, REPO_ROOT
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(os.environ.get("ZHIE_SLOW") != "1", reason="slow: set ZHIE_SLOW=1 to run"),
+              pytest.mark.skipif(not (DEFAULT_MODEL / "meta.json").exists(), reason="no shipped model")]
+
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+
+
+def test_corrections_through_the_api_make_the_next_model_better(tmp_path):
+    from correction_demo import run_demo
+
+    result = run_demo(DEFAULT_MODEL, tmp_path, steps=int(os.environ.get("ZHIE_DEMO_STEPS", "150")), corrections=12,
+                      threads=2, train_args=[])
+    print(result.table())
+    assert len(result.corrected) == 12 and result.retrain_exit == 0 and result.gate["passed"]
+    assert result.model_after["version"] != result.model_before["version"]
+    before, after = result.before["COMPANY"], result.after["COMPANY"]
+    assert after["f1"] > before["f1"] + 0.1, (before, after)
+    assert result.after["core_micro"]["f1"] > result.before["core_micro"]["f1"]
