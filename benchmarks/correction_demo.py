@@ -1,7 +1,7 @@
 """The correction loop, end to end (a script, not a test): reviewers' corrections made
 through the API make the next model better on the kind of text the current model misses.
 
-    python benchmarks/correction_demo.py                       # the shipped model, 150 fine-tuning steps
+    python benchmarks/correction_demo.py                       # the shipped model, 120 fine-tuning steps
     python benchmarks/correction_demo.py --steps 80 --corrections 8 --json
 
 1. 24 short items written for this demo (``benchmarks/data/bracket_companies.txt``) name
@@ -237,7 +237,7 @@ def run_demo(model: Path, workdir: Path, steps: int, corrections: int, threads: 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=str(REPO_ROOT / "models" / "zhie-ner-small"), help="the served model")
-    parser.add_argument("--steps", type=int, default=150, help="fine-tuning steps (default 150)")
+    parser.add_argument("--steps", type=int, default=120, help="fine-tuning steps (default 120)")
     parser.add_argument("--corrections", type=int, default=CORRECTION_SET,
                         help=f"documents corrected through the API (at most {CORRECTION_SET})")
     parser.add_argument("--threads", type=int, default=2, help="torch threads for retraining")

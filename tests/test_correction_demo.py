@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 def test_corrections_through_the_api_make_the_next_model_better(tmp_path):
     from correction_demo import run_demo
 
-    result = run_demo(DEFAULT_MODEL, tmp_path, steps=int(os.environ.get("ZHIE_DEMO_STEPS", "150")), corrections=12,
+    result = run_demo(DEFAULT_MODEL, tmp_path, steps=int(os.environ.get("ZHIE_DEMO_STEPS", "120")), corrections=12,
                       threads=2, train_args=[])
     print(result.table())
     assert len(result.corrected) == 12 and result.retrain_exit == 0 and result.gate["passed"]

@@ -205,8 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "keep it only if dev core micro-F1 is not worse (training/from_store.py)")
     p.add_argument("--store", help="annotation store for --from-store (default: $ZHIE_STORE_URL or "
                                    "./zhie-store.sqlite)")
-    p.add_argument("--store-repeat", type=int, default=4,
-                   help="--from-store: times the reviewed documents are added to the training data (default 4)")
+    from .from_store import DEFAULT_REPEAT
+    p.add_argument("--store-repeat", type=int, default=DEFAULT_REPEAT,
+                   help=f"--from-store: times the reviewed documents are added to the training data "
+                        f"(default {DEFAULT_REPEAT})")
     from .trainer import TrainConfig
     for f in fields(TrainConfig):
         p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=type(f.default), default=None)

@@ -5,8 +5,10 @@ annotation store, and keep the result only if it is not worse.
 
 1. The reviewed documents (current version marked reviewed) are exported to a temporary
    article file (the ``annotations/train.jsonl`` shape) and added to the domain training
-   data with ``--extra-train``, ``--store-repeat`` times (default 4) so that a few dozen
-   corrections weigh against the project's training articles.
+   data with ``--extra-train``, ``--store-repeat`` times (default 6) so that a few dozen
+   corrections weigh against the project's training articles.  Unless given, the domain
+   stage runs 150 steps (``--steps``) at a learning rate of 3e-5 (``--lr-domain``): the
+   model is already trained, and the first-training rate of 8e-5 cost dev F1 in a trial.
 2. The model given by ``--init`` — by default the one the service uses (``$ZHIE_MODEL``,
    else ``models/zhie-ner-small``) — is fine-tuned (``cmd_train``) into a staging folder
    beside ``--out``; its version is the parent's with the last number bumped
@@ -32,7 +34,9 @@ from pathlib import Path
 from typing import Callable
 
 EXIT_REFUSED = 3
-DEFAULT_REPEAT = 4
+DEFAULT_REPEAT = 6       # --store-repeat
+DEFAULT_STEPS = 150      # --steps, unless given
+DEFAULT_LR = 3e-5        # --lr-domain, unless given: a trained model is only nudged (8e-5 lost dev F1)
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,10 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
         args.extra_train = list(args.extra_train or []) + [str(reviewed)] * repeat
         args.version = args.version or bump_version(parent.get("version"))
         args.name = args.name or parent.get("name") or "zhie-ner-small"
+        if getattr(args, "domain_steps", None) is None:
+            args.domain_steps = DEFAULT_STEPS
+        if getattr(args, "lr_domain", None) is None:
+            args.lr_domain = DEFAULT_LR
         args.out = str(staging)
         started = time.time()
         code = train(args)
