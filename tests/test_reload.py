@@ -16,17 +16,16 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import httpx
 import pytest
-import uvicorn
 
+import live_server
 from conftest import REPO_ROOT, TINY_MODEL
-from service import Settings, create_app
+from service import Settings
 from zhie.registry import taggers
 from zhie.tagger import LexiconTagger
 from zhie.tagger.base import TaggedSpan
@@ -102,29 +101,12 @@ def model_folder(root: Path, name: str, **changes: Any) -> Path:
     return folder
 
 
-@contextmanager
-def thread_server(settings: Settings) -> Iterator[str]:
-    """A real uvicorn server in a thread, on a loopback socket bound here."""
-    app = create_app(settings)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-            time.sleep(0.02)
-        assert app.state.runtime.loaded.wait(30)
-        yield f"http://127.0.0.1:{port}"
-    finally:
+def thread_server(settings: Settings):
+    """A real uvicorn server in a thread (tests/live_server.py), opening this file's gates on exit."""
+    def open_gates() -> None:
         GATES.release.set()
         GATES.load_open.set()
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
+    return live_server.thread_server(settings, open_gates)
 
 
 @dataclass

@@ -22,10 +22,10 @@ from typing import Any, Iterator, Sequence
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from hypothesis import example, given, strategies as st
 
+import live_server
 from conftest import REPO_ROOT, TINY_MODEL
 from samples import SIGNING, WEB_PAGE
 from service import Settings, SettingsError, create_app, load_settings
@@ -136,28 +136,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def thread_server(settings: Settings) -> Iterator[str]:
-    """A real uvicorn server in a thread, on a loopback socket bound by the test."""
-    app = create_app(settings)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-            time.sleep(0.02)
-        assert app.state.runtime.loaded.wait(30)
-        yield f"http://127.0.0.1:{port}"
-    finally:
+def thread_server(settings: Settings):
+    """A real uvicorn server in a thread (tests/live_server.py), opening this file's gates on exit."""
+    def open_gates() -> None:
         GATES.tag_open.set()
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
+    return live_server.thread_server(settings, open_gates)
 
 
 # ---------------------------------------------------------------- real server: CLI == service
