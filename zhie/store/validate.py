@@ -17,8 +17,9 @@ none) unless the caller keeps them for an imported model prediction.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from ..schema import ENTITY_LABELS, EVENT_ROLES, RELATION_TYPES, Argument, Entity, Event, Relation, Trigger
 from .records import Annotation
@@ -97,23 +98,37 @@ def _label(path_id: str, obj: dict[str, Any]) -> str:
     return f"{path_id} (id {ident!r})" if isinstance(ident, str) and ident else path_id
 
 
+def _fresh_ids(raw: list[Any], prefix: str, taken: Iterable[str] = ()) -> Iterator[str]:
+    """Ids ``<prefix>1, <prefix>2, …`` for items without one, skipping ids already given or ``taken``."""
+    used = {o.get("id") for o in raw if isinstance(o, dict) and isinstance(o.get("id"), str)} | set(taken)
+    return (f"{prefix}{n}" for n in itertools.count(1) if f"{prefix}{n}" not in used)
+
+
+def _path_and_id(c: _Checker, kind: str, i: int, obj: Any, fresh: Iterator[str]) -> tuple[str, str] | None:
+    """The error path and id of item ``i`` of ``kind``, or None (with a problem recorded) if unusable."""
+    path = f"{kind}[{i}]"
+    if not isinstance(obj, dict):
+        c.fail(path, f"expected an object, got {type(obj).__name__}")
+        return None
+    path = _label(path, obj)
+    ident = obj.get("id")
+    if ident is None or ident == "":
+        return path, next(fresh)
+    if not isinstance(ident, str):
+        c.fail(path, f"id must be a string, got {ident!r}")
+        return None
+    return path, ident
+
+
 def _entities(c: _Checker, raw: list[Any]) -> list[Entity]:
     out: list[Entity] = []
     positions: list[int] = []  # index of each kept entity in the input
-    used = {e.get("id") for e in raw if isinstance(e, dict) and isinstance(e.get("id"), str)}
-    fresh = (f"e{n}" for n in range(1, 10 ** 9) if f"e{n}" not in used)
+    fresh = _fresh_ids(raw, "e")
     for i, obj in enumerate(raw):
-        path = f"entities[{i}]"
-        if not isinstance(obj, dict):
-            c.fail(path, f"expected an object, got {type(obj).__name__}")
+        checked = _path_and_id(c, "entities", i, obj, fresh)
+        if checked is None:
             continue
-        path = _label(path, obj)
-        ident = obj.get("id")
-        if ident is None or ident == "":
-            ident = next(fresh)
-        elif not isinstance(ident, str):
-            c.fail(path, f"id must be a string, got {ident!r}")
-            continue
+        path, ident = checked
         label = obj.get("label")
         if label not in ENTITY_LABELS:
             c.fail(path, f"unknown label {label!r} (known: {', '.join(ENTITY_LABELS)})")
@@ -192,20 +207,12 @@ def _relations(c: _Checker, raw: list[Any], by_id: dict[str, Entity]) -> list[Re
 
 def _events(c: _Checker, raw: list[Any], by_id: dict[str, Entity]) -> list[Event]:
     out: list[Event] = []
-    used = {v.get("id") for v in raw if isinstance(v, dict) and isinstance(v.get("id"), str)}
-    fresh = (f"v{n}" for n in range(1, 10 ** 9) if f"v{n}" not in used and f"v{n}" not in by_id)
+    fresh = _fresh_ids(raw, "v", taken=by_id)
     for i, obj in enumerate(raw):
-        path = f"events[{i}]"
-        if not isinstance(obj, dict):
-            c.fail(path, f"expected an object, got {type(obj).__name__}")
+        checked = _path_and_id(c, "events", i, obj, fresh)
+        if checked is None:
             continue
-        path = _label(path, obj)
-        ident = obj.get("id")
-        if ident is None or ident == "":
-            ident = next(fresh)
-        elif not isinstance(ident, str):
-            c.fail(path, f"id must be a string, got {ident!r}")
-            continue
+        path, ident = checked
         vtype = obj.get("type")
         if vtype not in EVENT_ROLES:
             c.fail(path, f"unknown event type {vtype!r} (known: {', '.join(EVENT_ROLES)})")
