@@ -27,7 +27,6 @@ import random
 import re
 import sys
 import time
-from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -129,12 +128,11 @@ def gold_sentences(doc: dict, require_entities: bool = True) -> list[Example]:
     from zhie.text.sentences import split_sentences  # noqa: PLC0415
 
     clean = clean_text(doc["text"])
-    index = clean.index
     mapped = []
     for e in flat_entities(doc.get("entities", [])):
-        cs, ce = bisect_left(index, e["start"]), bisect_left(index, e["end"])
-        if cs < ce:
-            mapped.append((e["label"], cs, ce))
+        span = clean.span_from_original(e["start"], e["end"])
+        if span is not None:
+            mapped.append((e["label"], *span))
     out = []
     for n, (a, b) in enumerate(split_sentences(clean.text)):
         inside = [(label, s - a, e - a) for label, s, e in mapped if a <= s and e <= b]

@@ -81,8 +81,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     t0 = time.time()
     if args.init:
         state = build_from_model(Path(args.init), cfg.layers if args.layers else None)
-        origin = read_meta(Path(args.init)).get("encoder", {})
-        parent = {"name": read_meta(Path(args.init)).get("name"), "version": read_meta(Path(args.init)).get("version")}
+        parent_meta = read_meta(Path(args.init))
+        origin = parent_meta.get("encoder", {})
+        parent = {"name": parent_meta.get("name"), "version": parent_meta.get("version")}
     elif args.encoder:
         state = build_from_encoder(Path(args.encoder), cfg.layers)
         origin = {"path": str(args.encoder), "layers_kept": cfg.layers,
@@ -115,8 +116,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     domain_ex = gold_ex * args.gold_repeat + synth
     by_source: dict[str, int] = {}
     for ex in domain_ex:
-        key = ex.source.split(":")[0] if ex.source.startswith("synth") else "annotated"
-        key = ex.source.rsplit(":", 1)[0] if ex.source.startswith("synth") else key
+        key = ex.source.rsplit(":", 1)[0] if ex.source.startswith("synth") else "annotated"
         by_source[key] = by_source.get(key, 0) + 1
     data_record["domain"] = {"train_file": str(args.train), "articles": len(train_docs),
                              "annotated_windows": len(gold_ex), "gold_repeat": args.gold_repeat,

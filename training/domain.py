@@ -10,7 +10,6 @@ at inference, with entity offsets mapped into the cleaned text.
 from __future__ import annotations
 
 import json
-from bisect import bisect_left
 from pathlib import Path
 from typing import Any
 
@@ -69,12 +68,11 @@ def split_by_article(articles: list[dict[str, Any]], dev_ids: set[str]) -> tuple
 def doc_to_examples(doc: dict[str, Any], max_len: int) -> list[Example]:
     """Cut a cleaned article into model windows with entity spans mapped into each window."""
     clean = clean_text(doc["text"])
-    index = clean.index
     mapped = []
     for e in doc.get("entities", []):
-        cs, ce = bisect_left(index, e["start"]), bisect_left(index, e["end"])
-        if cs < ce:
-            mapped.append((e["label"], cs, ce))
+        span = clean.span_from_original(e["start"], e["end"])
+        if span is not None:
+            mapped.append((e["label"], *span))
     windows = plan_windows(split_sentences(clean.text), len(clean.text), max_len, max_len // 4)
     out = []
     for w in windows:
