@@ -90,7 +90,7 @@ def build_from_encoder(encoder_dir: Path, layers: int) -> TrainState:
 def build_from_model(model_dir: Path, layers: int | None = None) -> TrainState:
     """Start from an existing zhie model folder (fine-tuning), optionally keeping fewer layers."""
     meta = json.loads((Path(model_dir) / "meta.json").read_text(encoding="utf-8"))
-    tagger = TransformerTagger.load(Path(model_dir), meta, quantize=False)
+    tagger = TransformerTagger.load(Path(model_dir), meta, precision="fp32")
     net, config = tagger.net, tagger.net.encoder.config
     if layers is not None and layers < config.num_hidden_layers:
         net.encoder.encoder.layer = net.encoder.encoder.layer[:layers]

@@ -25,7 +25,7 @@ NOT_MEETING_ENDINGS = ("招聘会", "展销会", "博览会", "交易会", "运�
 # --- negative cases -------------------------------------------------------------------------
 # Plans and exhortations: a marker in the clause before the trigger.
 PLAN_MARKERS = ("将", "要", "拟", "计划", "欢迎", "希望", "力争", "准备", "打算", "争取", "有望", "届时", "即将", "下一步",
-                "必须", "务必", "应当", "应该", "鼓励", "期待", "谋划")
+                "必须", "务必", "应当", "应该", "鼓励", "期待", "谋划", "筹备", "筹划")
 # Habitual practice with no specific occurrence.
 HABIT_MARKERS = ("分期分批", "定期", "常态化", "一周一", "一月一", "经常", "坚持", "持续", "不断", "多次", "连续",
                  "历年", "长期")  # and 每月/每周/每季度/每半年… (triggers.py)

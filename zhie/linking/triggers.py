@@ -27,7 +27,10 @@ _EVERY_RE = re.compile(r"每[一二两三四五六七八九十半个]*[年月周
 _PLAN_RE = re.compile("|".join(
     "(?<![重主需必纪首只概扼简])要(?![求素闻点])" if m == "要" else re.escape(m) for m in PLAN_MARKERS))
 # An earlier clause that opens with a plan: 要主动走出去，到…考察学习.
-_PLAN_OPENING_RE = re.compile(r"(?:^|[，,：:])(?:(?:并|还|也|更)?(?:要|将|拟|计划|力争|争取)|下一步|今后|下步)")
+# The clause may name who is to act first: 我们要瞄准…，到东部沿海地区深入考察.
+_PLAN_OPENING_RE = re.compile(
+    r"(?:^|[，,：:])(?:我们|我|大家|咱们|各级|各部门|全区|全县|全市|园区|开发区)?"
+    r"(?:(?:并|还|也|更|就)?(?:要|将|拟|计划|力争|争取|准备|打算)|下一步|今后|下步)")
 # A meeting noun at the end of a name: not the 会 of 社会, 协会, 商会, 委员会, 会员, 会长 ….
 _MEETING_END_RE = re.compile(
     r"(?:座谈会|会议|大会|论坛|峰会|座谈(?!会)|(?<![社协商学工委事都机体领融])会(?![员长展所同计谈商议]))")

@@ -10,6 +10,7 @@ position, so spans found in the cleaned text map back with ``span_to_original``.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from . import boilerplate
@@ -31,11 +32,30 @@ class CleanText:
         """Map cleaned ``[start, end)`` to original ``[index[start], index[end-1] + 1)``.
 
         The original span may contain characters the cleaner deleted (a line break
-        between two column pieces of a name, an HTML tag).
+        between two column pieces of a name, an HTML tag).  A tag opened inside the span
+        is closed inside it: 1.5万m<sup>2</sup> ends after ``</sup>``, not after the 2.
         """
         if not 0 <= start < end <= len(self.text):
             raise ValueError(f"bad cleaned span [{start}, {end}) for a text of {len(self.text)} characters")
-        return self.index[start], self.index[end - 1] + 1
+        a, b = self.index[start], self.index[end - 1] + 1
+        return a, self._close_open_tags(a, b)
+
+    def _close_open_tags(self, a: int, b: int) -> int:
+        inside = self.original[a:b]
+        if "<" not in inside:
+            return b
+        opened = [m.group(1).lower() for m in _OPEN_TAG.finditer(inside)]
+        closed = [m.group(1).lower() for m in _CLOSE_TAG.finditer(inside)]
+        for tag in closed:
+            if tag in opened:
+                opened.remove(tag)
+        while opened:
+            m = _CLOSE_TAG.match(self.original, b)
+            if not m or m.group(1).lower() not in opened:
+                break
+            opened.remove(m.group(1).lower())
+            b = m.end()
+        return b
 
     def span_from_original(self, start: int, end: int) -> tuple[int, int] | None:
         """Cleaned span of the kept characters inside original ``[start, end)``; None if none was kept."""
@@ -43,6 +63,9 @@ class CleanText:
         last = bisect.bisect_left(self.index, end)
         return (first, last) if first < last else None
 
+
+_OPEN_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?>")
+_CLOSE_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*)\s*>")
 
 # Kinds of source lines.
 _BLANK, _NOISE, _TEXT = "blank", "noise", "text"
