@@ -1,11 +1,11 @@
 """Throughput of `zhie batch`: 1 and 2 local workers (scaling ratio), memory per worker, Ray.
 
-    python benchmarks/batch_throughput.py --inews ../shared/data/inews/dev.jsonl [--model models/zhie-ner-small]
+    python benchmarks/batch_throughput.py --inews ../shared/data/inews/dev.jsonl --seeds ../shared/seeds [--model models/zhie-ner-small]
     python benchmarks/batch_throughput.py --inews ../shared/data/inews/dev.jsonl --model tests/fixtures/tiny-model --limit 200
 
 The archive is built at run time in a temporary folder from a JSON Lines file of
-``{"title", "content"}`` news (text = title, blank line, content), cycled until it has
-``--docs`` documents (default 2,000; ``--limit`` makes a smaller one for a quick check).
+``{"title", "content"}`` news (text = title, blank line, content) and the seed articles
+(``--seeds``, a folder of .txt files, optional), cycled until it has ``--docs`` documents (default 2,000; ``--limit`` makes a smaller one for a quick check).
 Each configuration is a full `zhie batch` run into a fresh folder: end-to-end docs/s and
 chars/s (model loading included, as a user sees it), the model's own rate per worker
 (documents / seconds spent inside shards), the peak RSS of every worker, and whether the
@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from zhie.batch import BatchOptions, run_batch  # noqa: E402
 
 
-def build_archive(source: Path, target: Path, n: int) -> tuple[int, int]:
-    """Write ``n`` documents cycled from ``source``; return (documents, characters)."""
-    texts = []
+def build_archive(source: Path, target: Path, n: int, seeds: Path | None = None) -> tuple[int, int]:
+    """Write ``n`` documents cycled from the seed files and ``source``; return (documents, characters)."""
+    texts = [f.read_text(encoding="utf-8") for f in sorted(seeds.glob("*.txt"))] if seeds else []
     with open(source, encoding="utf-8") as f:
         for line in f:
             if not line.strip():
@@ -78,6 +78,7 @@ def one_run(archive: Path, out: Path, engine: str, workers: int, args: argparse.
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--inews", required=True, type=Path, help='JSON Lines of {"title", "content"} news')
+    ap.add_argument("--seeds", type=Path, help="folder of seed .txt articles to mix into the archive")
     ap.add_argument("--docs", type=int, default=2000, help="archive size (default 2000)")
     ap.add_argument("--limit", type=int, help="a smaller archive for a quick check (overrides --docs)")
     ap.add_argument("--model", default=None, help="model folder (default: $ZHIE_MODEL or models/zhie-ner-small)")
@@ -93,7 +94,7 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     try:
         archive = work / "archive.jsonl"
-        docs, chars = build_archive(args.inews, archive, n)
+        docs, chars = build_archive(args.inews, archive, n, args.seeds)
         print(f"archive: {docs} documents, {chars:,} characters ({chars / docs:.0f} per document)", file=sys.stderr)
         results, outputs = [], {}
         for w in [int(x) for x in args.workers.split(",") if x]:
@@ -125,7 +126,8 @@ def main() -> int:
         for r in results:
             r["speed_vs_1_local_worker"] = round(r["docs_per_s"] / base["docs_per_s"], 2) if base else None
         identical = len(set(outputs.values())) == 1
-        report = {"archive": {"documents": docs, "characters": chars, "source": str(args.inews)},
+        report = {"archive": {"documents": docs, "characters": chars, "source": str(args.inews),
+                              "seeds": str(args.seeds) if args.seeds else None},
                   "model": args.model or "default", "shard_size": args.shard_size, "runs": results,
                   "outputs_identical": identical, "ray": ray_note}
         if args.json:

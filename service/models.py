@@ -125,6 +125,7 @@ class ModelInfoOut(BaseModel):
     version: str
     labels: list[str]
     metrics: dict[str, Any] | None = Field(None, description="evaluation metrics recorded in the model's meta.json")
+    precision: str | None = Field(None, description="inference precision in use: fp32, bf16 or int8")
     limits: Limits
 
 

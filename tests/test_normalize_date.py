@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from zhie.normalize import normalize_date
+from zhie.normalize import normalize_date, written_as_plan
 
 DOC = "2023-06-20"
 needs_jionlp = pytest.mark.skipif(importlib.util.find_spec("jionlp") is None,
@@ -155,6 +155,27 @@ def test_month_day_without_year_is_latest_not_after_document(doc: dt.date, when:
 def test_explicit_this_year_is_the_document_year(doc: dt.date) -> None:
     assert normalize_date("今年12月", doc.isoformat()) == f"{doc.year}-12"
     assert normalize_date("今年以来", doc.isoformat()) == f"{doc.year}-01-01/{doc.isoformat()}"
+
+
+@pytest.mark.parametrize("sentence,date,plan", [
+    ("园区拟于9月下旬举办新能源产业对接会。", "9月下旬", True),
+    ("正在筹备10月在西安举办的推介会。", "10月", True),
+    ("开发区将于11月18日召开观摩会。", "11月18日", True),
+    ("7月，开发区将招商小分队派往深圳。", "7月", False),
+    ("7月12日，双方签订投资协议。", "7月12日", False),
+    ("计划投资5亿元，当年9月开工。", "9月", False),   # the marker belongs to an earlier clause
+])
+def test_plan_context_is_found_in_the_clause_before_the_date(sentence: str, date: str, plan: bool) -> None:
+    assert written_as_plan(sentence, sentence.index(date)) is plan
+
+
+def test_a_year_less_date_in_a_plan_looks_ahead() -> None:
+    assert normalize_date("9月下旬", "2023-08-18", upcoming=True) == "2023-09-21/2023-09-30"
+    assert normalize_date("9月下旬", "2023-08-18") == "2022-09-21/2022-09-30"   # reported: the past one
+    assert normalize_date("3月", "2023-11-02", upcoming=True) == "2024-03"
+    assert normalize_date("11月", "2023-11-02", upcoming=True) == "2023-11"
+    assert normalize_date("2024年3月", "2023-11-02", upcoming=True) == "2024-03"   # its own year wins
+    assert normalize_date("下半年", "2023-06-20", upcoming=True) == "2023-07/2023-12"
 
 
 @needs_jionlp

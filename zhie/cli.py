@@ -7,18 +7,33 @@ import logging
 import sys
 from pathlib import Path
 
+from .tagger.base import PRECISIONS
+
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
-def _add_model(p: argparse.ArgumentParser) -> None:
+def _add_model(p: argparse.ArgumentParser, precision: bool = True) -> None:
     p.add_argument("--model", help="model folder (default: $ZHIE_MODEL or the shipped models/zhie-ner-small)")
+    if precision:
+        p.add_argument("--precision", choices=PRECISIONS, type=str.lower,
+                       help="inference precision (default: $ZHIE_PRECISION, else auto: bf16 where the CPU "
+                            "has native bf16, else fp32)")
+
+
+def _load_pipeline(args: argparse.Namespace):
+    """The pipeline of --model/--precision, or None after a one-line message (exit code 2)."""
+    from .pipeline import Pipeline
+    try:
+        return Pipeline.load(args.model, precision=args.precision)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"zhie {args.command}: {exc}", file=sys.stderr)
+        return None
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .io import dumps, iter_input
-    from .pipeline import Pipeline
     from .runner import run_items
 
     try:
@@ -26,7 +41,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"zhie extract: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    pipeline = Pipeline.load(args.model)
+    pipeline = _load_pipeline(args)
+    if pipeline is None:
+        return EXIT_USAGE
     out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")
     errors = 0
     show = sys.stderr.isatty() and not args.quiet
@@ -59,7 +76,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     opts = BatchOptions(input=args.input, output=args.output, model=args.model, workers=args.workers,
                         shard_size=args.shard_size, engine=args.engine, ray_address=args.ray_address,
                         restart=args.restart, batch_docs=args.batch, max_chars=args.max_chars,
-                        progress=not args.quiet, progress_every=args.progress_every)
+                        progress=not args.quiet, progress_every=args.progress_every, precision=args.precision)
     try:
         summary = run_batch(opts)
     except BatchError as exc:
@@ -86,9 +103,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.pred:
         pred = load(args.pred)
     else:
-        from .pipeline import Pipeline
         from .schema import Document
-        pipeline = Pipeline.load(args.model)
+        pipeline = _load_pipeline(args)
+        if pipeline is None:
+            return EXIT_USAGE
         pred = [r.to_dict() for r in pipeline.pipe(Document(g["text"], g.get("id"), g.get("meta") or {}) for g in gold)]
     report = evaluate(gold, pred)
     if args.json:
@@ -109,8 +127,15 @@ def cmd_info(args: argparse.Namespace) -> int:
     from .tagger import read_meta
     path = Path(args.model) if args.model else default_model_path()
     meta = read_meta(path)
-    print(json.dumps({"path": str(path), **{k: meta.get(k) for k in ("name", "version", "labels", "metrics", "encoder")}},
-                     ensure_ascii=False, indent=2))
+    info = {"path": str(path), **{k: meta.get(k) for k in ("name", "version", "labels", "metrics", "encoder")}}
+    if meta.get("tagger", "transformer") == "transformer":
+        from .tagger.transformer import resolve_precision
+        try:
+            info["precision"] = resolve_precision(args.precision, meta)   # what `extract` would run at here
+        except ValueError as exc:
+            print(f"zhie info: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    print(json.dumps(info, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -179,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="worker processes, each loading the model once (default: $ZHIE_WORKERS or 1)")
     p.add_argument("--config", help="settings file, TOML or JSON (default: $ZHIE_CONFIG)")
     p.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"], help="default: info")
-    _add_model(p)
+    _add_model(p, precision=False)   # the service reads $ZHIE_PRECISION
     p.set_defaults(func=cmd_serve)
 
     from .store.cli import register as register_store

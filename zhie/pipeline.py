@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .linking import Linker, LinkInput, Mention
-from .normalize import normalize_amount, normalize_date
+from .normalize import normalize_amount, normalize_date, written_as_plan
 from .schema import Document, Entity, Extraction, ModelInfo
 from .tagger import Tagger, load_tagger
 from .tagger.filters import apply_filters
@@ -101,7 +101,7 @@ class Pipeline:
                 norm = normalize_amount(clean.text[s.start:s.end])
                 ent.value, ent.unit, ent.approx = norm.value, norm.unit, norm.approx
             elif ent.label == "DATE":
-                ent.norm = normalize_date(clean.text[s.start:s.end], doc_date)
+                ent.norm = normalize_date(clean.text[s.start:s.end], doc_date, written_as_plan(clean.text, s.start))
             mentions.append(Mention(ent, s.start, s.end))
         for i, m in enumerate(mentions, 1):
             m.entity.id = f"e{i}"

@@ -46,6 +46,7 @@ class BatchOptions:
     progress: bool = True
     progress_every: float = 10.0        # seconds between log lines when stderr is not a terminal
     tty: bool | None = None             # None: ask stderr
+    precision: str | None = None        # None: $ZHIE_PRECISION, else the model's default (auto)
 
 
 def cpu_count() -> int:
@@ -68,7 +69,7 @@ def model_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _model_info(model: str | Path | None) -> tuple[Path, dict[str, Any]]:
+def _model_info(model: str | Path | None, precision: str | None = None) -> tuple[Path, dict[str, Any]]:
     from ..tagger import read_meta
     path = Path(model) if model is not None else default_model_path()
     try:
@@ -76,7 +77,19 @@ def _model_info(model: str | Path | None) -> tuple[Path, dict[str, Any]]:
     except FileNotFoundError as exc:
         raise BatchError(f"{exc} (give a model folder with --model or $ZHIE_MODEL)") from None
     return path.resolve(), {"name": meta.get("name", path.name), "version": str(meta.get("version", "0")),
-                            "fingerprint": model_fingerprint(path), "path": str(path.resolve())}
+                            "fingerprint": model_fingerprint(path), "path": str(path.resolve()),
+                            "precision": _precision(meta, precision)}
+
+
+def _precision(meta: dict[str, Any], requested: str | None) -> str | None:
+    """The inference precision every worker uses (resolved once here, so all shards agree)."""
+    if meta.get("tagger", "transformer") != "transformer":
+        return None
+    from ..tagger.transformer import resolve_precision
+    try:
+        return resolve_precision(requested, meta)
+    except ValueError as exc:
+        raise BatchError(str(exc)) from None
 
 
 def _tasks(files: list[SourceFile], shard_size: int, skip: set[int], seen: list[int]) -> Iterator[ShardTask]:
@@ -108,7 +121,7 @@ def run_batch(opts: BatchOptions) -> dict[str, Any]:
         files = discover(opts.input, exclude=out.path)
     except SourceError as exc:
         raise BatchError(str(exc)) from None
-    model_path, model = _model_info(opts.model)
+    model_path, model = _model_info(opts.model, opts.precision)
     if opts.engine == "ray":
         from .ray_engine import RayMissing, import_ray
         try:
@@ -128,7 +141,8 @@ def run_batch(opts: BatchOptions) -> dict[str, Any]:
             input={"spec": opts.input, "fingerprint": scan.fingerprint, "documents": scan.documents,
                    "files": scan.per_file},
             model=model,
-            options={"shard_size": opts.shard_size, "batch_docs": opts.batch_docs, "max_chars": opts.max_chars},
+            options={"shard_size": opts.shard_size, "batch_docs": opts.batch_docs, "max_chars": opts.max_chars,
+                     "precision": model["precision"]},
             shards=shard_count(scan.documents, opts.shard_size))
         notes = _reconcile(out, manifest, opts.restart)
         (out.path / "summary.json").unlink(missing_ok=True)   # present only once a run has finished
@@ -159,7 +173,7 @@ def run_batch(opts: BatchOptions) -> dict[str, Any]:
                              f"({resumed_docs} documents) already done")
         seen = [0]
         tasks = _tasks(files, opts.shard_size, set(done), seen)
-        common = dict(out=out, model_path=model_path, workers=workers, threads=threads,
+        common = dict(out=out, model_path=model_path, precision=model["precision"], workers=workers, threads=threads,
                       batch_docs=opts.batch_docs, max_chars=opts.max_chars, progress=progress)
         if not pending:
             committed = []
@@ -243,7 +257,7 @@ def _summary(opts: BatchOptions, manifest: Manifest, shards: dict[int, ShardStat
                 "resumed_documents": resumed_docs, "resumed_shards": resumed_shards,
                 "started": started,
                 "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
-        "model": {k: manifest.model[k] for k in ("name", "version", "fingerprint", "path")},
+        "model": {k: manifest.model.get(k) for k in ("name", "version", "fingerprint", "path", "precision")},
         "engine": opts.engine,
         "workers": workers,
         "threads_per_worker": threads,

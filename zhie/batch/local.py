@@ -57,8 +57,8 @@ def _watch_parent() -> None:
     os._exit(1)
 
 
-def _init_worker(model_path: str, threads: int, batch_docs: int, max_chars: int, out_path: str,
-                 progress_queue: Any) -> None:
+def _init_worker(model_path: str, precision: str | None, threads: int, batch_docs: int, max_chars: int,
+                 out_path: str, progress_queue: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's business
     threading.Thread(target=_watch_parent, daemon=True).start()
     _WORKER.update(batch_docs=batch_docs, max_chars=max_chars, out=OutputDir(out_path), queue=progress_queue,
@@ -66,7 +66,7 @@ def _init_worker(model_path: str, threads: int, batch_docs: int, max_chars: int,
     try:
         set_torch_threads(threads)
         from ..pipeline import Pipeline
-        pipeline = Pipeline.load(model_path)
+        pipeline = Pipeline.load(model_path, precision=precision)
         set_torch_threads(threads)
         _WORKER["pipeline"] = prepare_pipeline(pipeline)
     except Exception as exc:  # noqa: BLE001 - reported by the first task, not as a broken pool
@@ -104,12 +104,12 @@ def start_context() -> mp.context.BaseContext:
 
 
 class _Pool:
-    def __init__(self, ctx: Any, workers: int, model_path: Path, threads: int, batch_docs: int, max_chars: int,
-                 out: OutputDir) -> None:
+    def __init__(self, ctx: Any, workers: int, model_path: Path, precision: str | None, threads: int,
+                 batch_docs: int, max_chars: int, out: OutputDir) -> None:
         self.queue = ctx.Queue()
         self.executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=ctx, initializer=_init_worker,
-            initargs=(str(model_path), threads, batch_docs, max_chars, str(out.path), self.queue))
+            initargs=(str(model_path), precision, threads, batch_docs, max_chars, str(out.path), self.queue))
 
     def drain(self, progress: Progress, live: set[int]) -> None:
         while True:
@@ -126,13 +126,13 @@ class _Pool:
         self.queue.cancel_join_thread()
 
 
-def run_local(tasks: Iterable[ShardTask], *, out: OutputDir, model_path: Path, workers: int, threads: int,
-              batch_docs: int, max_chars: int, progress: Progress) -> list[ShardStats]:
+def run_local(tasks: Iterable[ShardTask], *, out: OutputDir, model_path: Path, precision: str | None, workers: int,
+              threads: int, batch_docs: int, max_chars: int, progress: Progress) -> list[ShardStats]:
     """Process and commit every task; return the statistics of the shards committed."""
     ctx = start_context()
 
     def new_pool(n: int = workers) -> _Pool:
-        return _Pool(ctx, n, model_path, threads, batch_docs, max_chars, out)
+        return _Pool(ctx, n, model_path, precision, threads, batch_docs, max_chars, out)
 
     source = iter(tasks)
     exhausted = False

@@ -50,10 +50,10 @@ def import_ray() -> Any:
 class ShardActor:
     """A Ray Data callable class: loads the pipeline once, then turns shard rows into output rows."""
 
-    def __init__(self, model_path: str, threads: int, batch_docs: int, max_chars: int) -> None:
+    def __init__(self, model_path: str, precision: str | None, threads: int, batch_docs: int, max_chars: int) -> None:
         set_torch_threads(threads)
         from ..pipeline import Pipeline
-        self.pipeline = prepare_pipeline(Pipeline.load(model_path))
+        self.pipeline = prepare_pipeline(Pipeline.load(model_path, precision=precision))
         set_torch_threads(threads)
         self.batch_docs = batch_docs
         self.max_chars = max_chars
@@ -98,11 +98,11 @@ def _from_items(ray: Any, rows: list[dict[str, Any]]) -> Any:
     return ray.data.from_items(rows, parallelism=blocks)
 
 
-def _map_shards(ray: Any, ds: Any, model_path: Path, workers: int, threads: int, batch_docs: int,
-                max_chars: int) -> Any:
+def _map_shards(ray: Any, ds: Any, model_path: Path, precision: str | None, workers: int, threads: int,
+                batch_docs: int, max_chars: int) -> Any:
     return ds.map_batches(
         ShardActor,
-        fn_constructor_kwargs={"model_path": str(model_path), "threads": threads, "batch_docs": batch_docs,
+        fn_constructor_kwargs={"model_path": str(model_path), "precision": precision, "threads": threads, "batch_docs": batch_docs,
                                "max_chars": max_chars},
         compute=ray.data.ActorPoolStrategy(size=workers),
         batch_size=1,
@@ -113,8 +113,8 @@ def _map_shards(ray: Any, ds: Any, model_path: Path, workers: int, threads: int,
     )
 
 
-def run_ray(tasks: Iterable[ShardTask], *, out: OutputDir, model_path: Path, workers: int, threads: int,
-            batch_docs: int, max_chars: int, progress: Progress, ray: Any) -> list[ShardStats]:
+def run_ray(tasks: Iterable[ShardTask], *, out: OutputDir, model_path: Path, precision: str | None, workers: int,
+            threads: int, batch_docs: int, max_chars: int, progress: Progress, ray: Any) -> list[ShardStats]:
     """Process every task on the actor pool and commit the shards; return their statistics."""
     rows = [{"shard": t.shard, "payload": pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL)} for t in tasks]
     if not rows:
@@ -125,7 +125,7 @@ def run_ray(tasks: Iterable[ShardTask], *, out: OutputDir, model_path: Path, wor
         # max_restarts/max_task_retries have no named parameter yet (Ray 2.60 warns about
         # ray_remote_args); without them Ray retries an actor killed by a document forever.
         warnings.simplefilter("ignore", DeprecationWarning)
-        ds = _map_shards(ray, _from_items(ray, rows), model_path, workers, threads, batch_docs, max_chars)
+        ds = _map_shards(ray, _from_items(ray, rows), model_path, precision, workers, threads, batch_docs, max_chars)
     del rows
     committed: list[ShardStats] = []
     try:

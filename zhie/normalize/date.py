@@ -10,6 +10,7 @@ written out in annotations/NORMALISATION.md.
 from __future__ import annotations
 
 import calendar
+import contextvars
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ VAGUE = frozenset({
     "截至目前", "截止目前", "目前为止", "迄今", "至今", "年度", "当月", "同月", "同年", "次年", "翌年",
     "次月", "该年", "本期", "同一天",
 })
+
+# True while normalising a date written in a plan (拟于9月下旬举办): year-less dates look ahead.
+_UPCOMING = contextvars.ContextVar("zhie_date_upcoming", default=False)
 
 _RELATIVE_YEARS = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
                    "明年": 1, "来年": 1, "下一年": 1, "后年": 2}
@@ -229,7 +233,13 @@ def _validate(expr: _Expr) -> None:
 
 
 def _recent_year(expr: _Expr, doc: dt.date) -> tuple[int, int | None]:
-    """Year (and month, for a bare day) of the latest matching date not after *doc*."""
+    """Year (and month, for a bare day) of the latest matching date not after *doc*; in a plan
+    (``upcoming``) the first matching month from the document's month on."""
+    if _UPCOMING.get():
+        if expr.month is None:   # a bare day: this month, or the next when that day has passed
+            index = doc.year * 12 + doc.month - 1 + (1 if expr.day is not None and expr.day < doc.day else 0)
+            return index // 12, index % 12 + 1
+        return (doc.year + 1 if expr.month < doc.month else doc.year), expr.month
     if expr.month is None:  # a bare day (12日): the latest month that has it, not after doc
         index = doc.year * 12 + doc.month - 1
         if expr.day is not None and expr.day > doc.day:
@@ -416,13 +426,30 @@ def _parse_doc_date(doc_date: str | None) -> dt.date | None:
         return None
 
 
-def normalize_date(text: str, doc_date: str | None = None) -> str | None:
+_PLAN_BEFORE_RE = re.compile(r"(?:拟|将|计划|预计|筹备|力争|争取|准备|定于|有望|即将)[于在到至]?[^，,。；;！？!?\n]{0,4}$")
+
+
+def written_as_plan(text: str, start: int) -> bool:
+    """True when the DATE at ``start`` of ``text`` follows a plan marker in its clause (拟于9月下旬举办)."""
+    return bool(_PLAN_BEFORE_RE.search(text, max(0, start - 8), start))
+
+
+def normalize_date(text: str, doc_date: str | None = None, upcoming: bool = False) -> str | None:
     """ISO 8601 point or interval for a DATE span; None when it cannot be resolved.
 
     *doc_date* ('YYYY-MM-DD') anchors relative and year-less expressions;
-    without it only expressions carrying their own year resolve.
+    without it only expressions carrying their own year resolve.  *upcoming*: the date is
+    written in a plan or announcement (拟于, 将于, 计划…), so a year-less month or day is the
+    next one from the document date instead of the last one (NORMALISATION.md rule 3).
     """
-    doc = _parse_doc_date(doc_date)
+    token = _UPCOMING.set(upcoming)
+    try:
+        return _normalize(text, _parse_doc_date(doc_date))
+    finally:
+        _UPCOMING.reset(token)
+
+
+def _normalize(text: str, doc: dt.date | None) -> str | None:
     s = _clean(text or "")
     if not s or s in VAGUE or s.startswith(("近", "日前")):
         return None

@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 
+# Inference precisions of the neural tagger (zhie/tagger/transformer.py).
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
+
+
 @dataclass(frozen=True)
 class TaggedSpan:
     label: str
@@ -36,8 +40,8 @@ class Tagger(ABC):
 
     @classmethod
     @abstractmethod
-    def load(cls, path: Path, meta: dict[str, Any]) -> "Tagger":
-        """Load from a model folder whose meta.json is ``meta``."""
+    def load(cls, path: Path, meta: dict[str, Any], precision: str | None = None) -> "Tagger":
+        """Load from a model folder whose meta.json is ``meta``, running at ``precision`` (None: default)."""
 
 
 def read_meta(path: Path) -> dict[str, Any]:

@@ -22,13 +22,10 @@ from safetensors.torch import load_file
 from transformers import XLMRobertaConfig
 
 from ..registry import taggers
-from .base import TaggedSpan, Tagger
+from .base import PRECISIONS, TaggedSpan, Tagger
 from .bio import TagSet, decode
 from .charvocab import CharVocab
 from .network import CharTaggerNet
-
-
-PRECISIONS = ("auto", "fp32", "bf16", "int8")
 
 
 @lru_cache(maxsize=1)
