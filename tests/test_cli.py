@@ -88,6 +88,38 @@ def test_evaluate_scores_predictions(tmp_path):
     assert json.loads(proc.stdout)["entities_micro_core"]["f1"] == 1.0
 
 
+def test_evaluate_record_writes_the_figures_into_the_models_meta(tmp_path):
+    import shutil
+    model = tmp_path / "model"
+    shutil.copytree(TINY_MODEL, model)
+    before = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    gold = {"id": "g", "text": "晋中开发区与晋能控股集团签约。", "entities": [
+        {"id": "e1", "label": "ZONE", "start": 0, "end": 5, "text": "晋中开发区"},
+        {"id": "e2", "label": "COMPANY", "start": 6, "end": 12, "text": "晋能控股集团"}]}
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold, ensure_ascii=False) + "\n", encoding="utf-8")
+    proc = run(["evaluate", str(tmp_path / "gold.jsonl"), "--model", str(model), "--record"])
+    assert proc.returncode == 0, proc.stderr
+    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    dev = meta["metrics"]["dev"]
+    assert dev["documents"] == 1 and dev["entities_micro_core"]["f1"] == 1.0
+    assert dev["file"].endswith("gold.jsonl") and "--record" in dev["command"]
+    if (before.get("metrics") or {}).get("dev"):
+        assert meta["metrics"]["dev_at_training"] == before["metrics"]["dev"]
+    assert {k: v for k, v in meta.items() if k != "metrics"} == {k: v for k, v in before.items() if k != "metrics"}
+    # recording needs the model's own run
+    proc = run(["evaluate", str(tmp_path / "gold.jsonl"), str(tmp_path / "gold.jsonl"), "--model", str(model),
+                "--record"])
+    assert proc.returncode == 2 and b"--record needs the model" in proc.stderr
+
+
+def test_a_bad_model_or_precision_is_a_usage_error(tmp_path):
+    (tmp_path / "a.txt").write_text("晋中开发区。", encoding="utf-8")
+    proc = run(["extract", str(tmp_path / "a.txt"), "--model", str(tmp_path / "nothing")])
+    assert proc.returncode == 2 and b"not a zhie model folder" in proc.stderr
+    proc = run(["extract", str(tmp_path / "a.txt"), "--precision", "fp16"])
+    assert proc.returncode == 2 and b"invalid choice" in proc.stderr
+
+
 def test_extract_writes_displacy_page_and_docbin(tmp_path):
     src = tmp_path / "a.txt"
     src.write_text(SIGNING, encoding="utf-8")

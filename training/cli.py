@@ -59,7 +59,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         return run_from_store(args, cmd_train)
     import torch
 
-    from zhie.evaluate import evaluate
+    from zhie.evaluate import evaluate, model_metrics
     from zhie.pipeline import Pipeline
     from zhie.schema import Document
     from zhie.tagger import read_meta
@@ -142,9 +142,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         dev = list(read_jsonl(Path(args.dev)))
         pipe = Pipeline(tagger)
         pred = [r.to_dict() for r in pipe.pipe(Document(d["text"], d["id"], d.get("meta") or {}) for d in dev)]
-        rep = evaluate(dev, pred).to_dict()
-        metrics["dev"] = {"file": str(args.dev), **{k: rep[k] for k in ("documents", "entities", "entities_micro_core",
-                          "entities_micro_all", "normalisation", "relations_micro", "triggers", "arguments")}}
+        report = evaluate(dev, pred)
+        rep = report.to_dict()
+        metrics["dev"] = model_metrics(report, str(args.dev), precision=tagger.precision)
         print(json.dumps({"dev_core_micro": rep["entities_micro_core"], "dev_all_micro": rep["entities_micro_all"]},
                          ensure_ascii=False))
     if args.cluener_dev or args.msra_test:

@@ -109,6 +109,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         pred = [r.to_dict() for r in pipeline.pipe(Document(g["text"], g.get("id"), g.get("meta") or {}) for g in gold)]
     report = evaluate(gold, pred)
+    if args.record:
+        if args.pred:
+            print("zhie evaluate: --record needs the model to run (give no PRED file)", file=sys.stderr)
+            return EXIT_USAGE
+        _record_metrics(pipeline, args.gold, report)
     if args.json:
         data = report.to_dict()
         if args.errors:
@@ -120,6 +125,27 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             for e in report.norm_errors:
                 print("norm error:", json.dumps(e, ensure_ascii=False))
     return EXIT_OK
+
+
+def _record_metrics(pipeline, gold_file: str, report) -> None:
+    """Write the report into the model's meta.json as ``metrics.dev`` (the figures /v1/model serves);
+    the figures measured when the model was trained stay in ``metrics.dev_at_training``."""
+    import datetime as dt
+
+    from .evaluate import model_metrics
+    from .pipeline import REPO_ROOT
+    path = Path(pipeline.tagger.path) / "meta.json"
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    metrics = meta.setdefault("metrics", {})
+    if "dev" in metrics and "dev_at_training" not in metrics:
+        metrics["dev_at_training"] = metrics["dev"]
+    gold = Path(gold_file).resolve()
+    shown = str(gold.relative_to(REPO_ROOT)) if gold.is_relative_to(REPO_ROOT) else str(gold)
+    metrics["dev"] = model_metrics(report, shown, precision=getattr(pipeline.tagger, "precision", None),
+                                   evaluated=dt.date.today().isoformat(),
+                                   command=f"zhie evaluate {shown} --record")
+    path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"zhie evaluate: recorded as metrics.dev in {path}", file=sys.stderr)
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -187,6 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pred", nargs="?", help="predictions JSON Lines; if absent the model is run on the gold texts")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--errors", action="store_true", help="also list normalisation errors")
+    p.add_argument("--record", action="store_true",
+                   help="write the figures into the model's meta.json as metrics.dev (what `zhie info` and "
+                        "/v1/model show)")
     _add_model(p)
     p.set_defaults(func=cmd_evaluate)
 

@@ -193,3 +193,13 @@ def evaluate(gold_docs: list[dict[str, Any]], pred_docs: list[dict[str, Any]]) -
     for i, g in enumerate(gold_docs):
         evaluate_pair(report, g, by_id[g.get("id")] if use_ids else pred_docs[i])
     return report
+
+
+MODEL_METRIC_KEYS = ("documents", "entities", "entities_micro_core", "entities_micro_all", "normalisation",
+                     "relations", "relations_micro", "triggers", "arguments", "negatives")
+
+
+def model_metrics(report: "EvalReport", gold_file: str, **extra: Any) -> dict[str, Any]:
+    """The part of a report kept in a model's meta.json (``metrics.dev``), with the gold file's name."""
+    data = report.to_dict()
+    return {"file": gold_file, **{k: data[k] for k in MODEL_METRIC_KEYS if k in data}, **extra}

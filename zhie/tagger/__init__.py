@@ -15,7 +15,9 @@ def load_tagger(path: str | Path, **options) -> Tagger:
     kind = meta.get("tagger", "transformer")
     if kind == "transformer":
         from . import transformer  # noqa: F401  (registers; imports torch only when needed)
-    return taggers.get(kind).load(path, meta, **options)
+    tagger = taggers.get(kind).load(path, meta, **options)
+    tagger.path = path
+    return tagger
 
 
 __all__ = ["TaggedSpan", "Tagger", "LexiconTagger", "load_tagger", "read_meta"]

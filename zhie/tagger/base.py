@@ -33,6 +33,7 @@ class Tagger(ABC):
     labels: tuple[str, ...] = ()
     max_len: int = 128
     meta: dict[str, Any]
+    path: Path | None = None   # the model folder it was loaded from (set by load_tagger)
 
     @abstractmethod
     def tag(self, texts: Sequence[str]) -> list[list[TaggedSpan]]:
