@@ -173,6 +173,28 @@ def test_repeated_slot_reuses_its_filler():
         assert a == c
 
 
+def test_company_alias_is_the_full_name_without_its_legal_form():
+    t = parse_template("a", "{COMPANY:full@1}介绍了{COMPANY:alias@1}的发展历程，{COMPANY:alias@1}产品远销海外。")
+    assert check_template_kinds([t], GAZ) == []
+    seen_gongsi = seen_bare = False
+    for seed in range(40):
+        ex = fill_template(t, GAZ, random.Random(seed))
+        assert example_problems(ex) == [], ex
+        full, a1, a2 = (e["text"] for e in ex["entities"])
+        assert [e["label"] for e in ex["entities"]] == ["COMPANY"] * 3
+        for alias in (a1, a2):
+            stem = alias[:-2] if alias.endswith("公司") and not full.endswith(alias) else alias
+            assert full.startswith(stem) and 2 <= len(stem) <= len(full)
+            seen_gongsi |= alias != full and alias.endswith("公司")
+            seen_bare |= alias == stem and alias != full
+    assert seen_gongsi and seen_bare
+    assert augment.company_alias("大金重工股份有限公司", random.Random(0), p_gongsi=0.0) == "大金重工"
+    assert augment.company_alias("大金重工股份有限公司", random.Random(0), p_gongsi=1.0) == "大金重工公司"
+    assert augment.company_alias("有限公司", random.Random(0)) == "有限公司"   # nothing left to call it by
+    bad = parse_template("b", "{ZONE:alias}")
+    assert check_template_kinds([bad], GAZ) == ["b: no ZONE of kind alias"]
+
+
 @given(SEEDS)
 def test_every_template_example_is_valid(seed):
     rng = random.Random(seed)

@@ -10,7 +10,9 @@ non-overlapping (the tagger is a flat BIO tagger).
   same kind; offsets are recomputed.  The same surface form is replaced consistently within
   one example.  Source: ``synth:subst:<sentence id>/<k>``.
 - ``from_templates``: sentences from ``resources/templates.txt`` (``name<TAB>template``);
-  slots ``{LABEL}``, ``{LABEL:kind}``, ``{LABEL@n}`` (same n → same filler) make entities,
+  slots ``{LABEL}``, ``{LABEL:kind}``, ``{LABEL@n}`` (same n → same filler) make entities;
+  ``{COMPANY:alias@n}`` is the short form of company n as the news writes it again after the
+  full name (大金重工股份有限公司 … 大金重工 / 大金重工公司: the legal form dropped);
   slots ``{~FILLER}`` (NAME, COUNT, PCT, DURATION, PLACE, NUM) insert text that stays O.
   ``\\n`` in a template is a line break.  Source: ``synth:template:<name>``.
 - ``gold_sentences``: gold documents → cleaned sentences with their entities (the text the
@@ -31,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .gazetteers import BARE_ZONE_WORDS, CORP_SUBUNITS, CORP_UNITS, RESOURCE_DIR, Gazetteers, load_gazetteers
+from .gazetteers import (BARE_ZONE_WORDS, COMPANY_FORMS, CORP_SUBUNITS, CORP_UNITS, RESOURCE_DIR, Gazetteers,
+                         load_gazetteers)
 
 LABELS = ("ZONE", "OFFICIAL", "COMPANY", "AMOUNT", "DATE", "TITLE", "ORG", "PROJECT")
 GAZETTEER_LABELS = ("ZONE", "OFFICIAL", "COMPANY", "ORG", "PROJECT", "TITLE")
@@ -498,6 +501,20 @@ def load_templates(path: Path | str = TEMPLATES_PATH) -> list[Template]:
     return templates
 
 
+ALIAS_KIND = "alias"
+_LEGAL_FORMS = tuple(sorted(set(COMPANY_FORMS) | {"股份有限公司", "有限责任公司", "集团股份有限公司", "有限公司", "公司"},
+                            key=len, reverse=True))
+
+
+def company_alias(full: str, rng: random.Random, p_gongsi: float = 0.3) -> str:
+    """The name a company is called by after its full name: the legal form dropped, sometimes 公司 kept."""
+    for form in _LEGAL_FORMS:
+        short = full[: -len(form)]
+        if full.endswith(form) and len(short) >= 2 and not short.endswith(("有限", "股份", "责任")):
+            return short + "公司" if rng.random() < p_gongsi else short
+    return full
+
+
 def check_template_kinds(templates: Sequence[Template], gaz: Gazetteers) -> list[str]:
     """Slots whose kind the gazetteers or generators do not know."""
     problems = []
@@ -509,7 +526,9 @@ def check_template_kinds(templates: Sequence[Template], gaz: Gazetteers) -> list
                 if s.name != "COUNT" or s.kind not in _COUNT_UNITS:
                     problems.append(f"{t.name}: filler {s.name} has no kind {s.kind}")
                 continue
-            if s.name == "AMOUNT":
+            if s.kind == ALIAS_KIND:
+                ok = s.name == "COMPANY"
+            elif s.name == "AMOUNT":
                 ok = s.kind in AMOUNT_KINDS
             elif s.name == "DATE":
                 ok = s.kind in DATE_KINDS
@@ -577,6 +596,17 @@ def fill_template(template: Template, gaz: Gazetteers, rng: random.Random, sourc
             length += len(part)
             continue
         key = (part.name, part.ref) if part.ref is not None else None
+        if part.labelled and part.kind == ALIAS_KIND:
+            full = refs.get(key) if key is not None else None
+            if full is None:
+                full = sample_entry(gaz, part.name, rng, "full")
+                if key is not None:
+                    refs[key] = full
+            value = company_alias(full, rng)
+            spans.append((part.name, length, length + len(value)))
+            pieces.append(value)
+            length += len(value)
+            continue
         if key is not None and key in refs:
             value = refs[key]
         elif not part.labelled:
