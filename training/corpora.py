@@ -74,7 +74,7 @@ def read_msra(path: Path, max_len: int = 126) -> list[Example]:
         nonlocal chars, tags, sent
         if chars:
             for a, b in _cut(chars, tags, max_len):
-                spans = [(l, s - a, e - a) for l, s, e in _bio_spans(tags[a:b])]
+                spans = _bio_spans(tags[a:b])   # already relative to the piece
                 out.append(Example("".join(chars[a:b]), spans, f"msra:{Path(path).name}#{sent}", head="msra"))
             sent += 1
         chars, tags = [], []
