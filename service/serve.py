@@ -32,9 +32,15 @@ def check_settings(overrides: Mapping[str, Any]) -> Settings:
 
     settings = load_settings(overrides)
     try:
-        read_meta(settings.model)
+        meta = read_meta(settings.model)
     except (OSError, ValueError) as exc:
         raise SettingsError(f"model {settings.model}: {exc}") from None
+    if meta.get("tagger", "transformer") == "transformer":
+        from zhie.tagger.transformer import resolve_precision
+        try:
+            resolve_precision(None, meta)   # $ZHIE_PRECISION, checked before a worker starts
+        except ValueError as exc:
+            raise SettingsError(f"ZHIE_PRECISION: {exc}") from None
     return settings
 
 

@@ -222,6 +222,14 @@ def test_serve_refuses_a_missing_model_folder(tmp_path):
     assert b"nowhere" in proc.stderr and b"meta.json" in proc.stderr
 
 
+def test_serve_refuses_an_unknown_precision():
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), ZHIE_PRECISION="fp12")
+    proc = subprocess.run([sys.executable, "-m", "zhie.cli", "serve", "--port", str(free_port())],
+                          capture_output=True, env=env, timeout=60)
+    assert proc.returncode == 2
+    assert b"ZHIE_PRECISION" in proc.stderr and b"fp12" in proc.stderr
+
+
 # ---------------------------------------------------------------- real server: slow model
 
 def test_health_answers_while_a_slow_request_runs(tmp_path):
