@@ -82,7 +82,7 @@ def main() -> int:
                   "document_chars": n_doc_chars},
         "torch_threads": torch.get_num_threads(), "rounds": args.rounds,
         "model": {"name": nlp.model.name, "version": nlp.model.version,
-                  "precision": getattr(nlp.tagger, "precision", None)},
+                  "precision": nlp.tagger.precision},
         "lac_chars_per_s": round(lac_cps), "zhie_tagger_chars_per_s": round(tag_cps),
         "zhie_pipeline_chars_per_s": round(pipe_cps),
         "ratio_tagger_vs_lac": round(tag_cps / lac_cps, 3), "ratio_pipeline_vs_lac": round(pipe_cps / lac_cps, 3),

@@ -139,7 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "name": pipeline.model.name, "version": pipeline.model.version,
             "labels": list(meta.get("labels") or pipeline.tagger.labels),
             "metrics": meta.get("metrics"),
-            "precision": getattr(pipeline.tagger, "precision", None),
+            "precision": pipeline.tagger.precision,
             "limits": {"max_doc_chars": settings.max_doc_chars, "max_batch_docs": settings.max_batch_docs,
                        "max_body_bytes": settings.max_body_bytes}})
 

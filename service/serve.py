@@ -28,19 +28,17 @@ def log_config(level: str) -> dict[str, Any]:
 
 def check_settings(overrides: Mapping[str, Any]) -> Settings:
     """Settings from config file, environment and ``overrides``, with a model folder that exists."""
-    from zhie.tagger import read_meta
+    from zhie.tagger import model_precision, read_meta
 
     settings = load_settings(overrides)
     try:
         meta = read_meta(settings.model)
     except (OSError, ValueError) as exc:
         raise SettingsError(f"model {settings.model}: {exc}") from None
-    if meta.get("tagger", "transformer") == "transformer":
-        from zhie.tagger.transformer import resolve_precision
-        try:
-            resolve_precision(None, meta)   # $ZHIE_PRECISION, checked before a worker starts
-        except ValueError as exc:
-            raise SettingsError(f"ZHIE_PRECISION: {exc}") from None
+    try:
+        model_precision(meta)   # $ZHIE_PRECISION, checked before a worker starts
+    except ValueError as exc:
+        raise SettingsError(f"ZHIE_PRECISION: {exc}") from None
     return settings
 
 

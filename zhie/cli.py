@@ -99,6 +99,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         with open(path, encoding="utf-8") as f:
             return [json.loads(line) for line in f if line.strip()]
 
+    if args.record and args.pred:
+        print("zhie evaluate: --record needs the model to run (give no PRED file)", file=sys.stderr)
+        return EXIT_USAGE
     gold = load(args.gold)
     if args.pred:
         pred = load(args.pred)
@@ -110,9 +113,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         pred = [r.to_dict() for r in pipeline.pipe(Document(g["text"], g.get("id"), g.get("meta") or {}) for g in gold)]
     report = evaluate(gold, pred)
     if args.record:
-        if args.pred:
-            print("zhie evaluate: --record needs the model to run (give no PRED file)", file=sys.stderr)
-            return EXIT_USAGE
         _record_metrics(pipeline, args.gold, report)
     if args.json:
         data = report.to_dict()
@@ -141,7 +141,7 @@ def _record_metrics(pipeline, gold_file: str, report) -> None:
         metrics["dev_at_training"] = metrics["dev"]
     gold = Path(gold_file).resolve()
     shown = str(gold.relative_to(REPO_ROOT)) if gold.is_relative_to(REPO_ROOT) else str(gold)
-    metrics["dev"] = model_metrics(report, shown, precision=getattr(pipeline.tagger, "precision", None),
+    metrics["dev"] = model_metrics(report, shown, precision=pipeline.tagger.precision,
                                    evaluated=dt.date.today().isoformat(),
                                    command=f"zhie evaluate {shown} --record")
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -150,17 +150,15 @@ def _record_metrics(pipeline, gold_file: str, report) -> None:
 
 def cmd_info(args: argparse.Namespace) -> int:
     from .pipeline import default_model_path
-    from .tagger import read_meta
+    from .tagger import model_precision, read_meta
     path = Path(args.model) if args.model else default_model_path()
     meta = read_meta(path)
     info = {"path": str(path), **{k: meta.get(k) for k in ("name", "version", "labels", "metrics", "encoder")}}
-    if meta.get("tagger", "transformer") == "transformer":
-        from .tagger.transformer import resolve_precision
-        try:
-            info["precision"] = resolve_precision(args.precision, meta)   # what `extract` would run at here
-        except ValueError as exc:
-            print(f"zhie info: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    try:
+        info["precision"] = model_precision(meta, args.precision)   # what `extract` would run at here
+    except ValueError as exc:
+        print(f"zhie info: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     print(json.dumps(info, ensure_ascii=False, indent=2))
     return EXIT_OK
 

@@ -70,26 +70,20 @@ def model_fingerprint(path: Path) -> str:
 
 
 def _model_info(model: str | Path | None, precision: str | None = None) -> tuple[Path, dict[str, Any]]:
-    from ..tagger import read_meta
+    """The model folder and its identity; the precision is resolved once here, so all shards agree."""
+    from ..tagger import model_precision, read_meta
     path = Path(model) if model is not None else default_model_path()
     try:
         meta = read_meta(path)
     except FileNotFoundError as exc:
         raise BatchError(f"{exc} (give a model folder with --model or $ZHIE_MODEL)") from None
-    return path.resolve(), {"name": meta.get("name", path.name), "version": str(meta.get("version", "0")),
-                            "fingerprint": model_fingerprint(path), "path": str(path.resolve()),
-                            "precision": _precision(meta, precision)}
-
-
-def _precision(meta: dict[str, Any], requested: str | None) -> str | None:
-    """The inference precision every worker uses (resolved once here, so all shards agree)."""
-    if meta.get("tagger", "transformer") != "transformer":
-        return None
-    from ..tagger.transformer import resolve_precision
     try:
-        return resolve_precision(requested, meta)
+        resolved = model_precision(meta, precision)
     except ValueError as exc:
         raise BatchError(str(exc)) from None
+    return path.resolve(), {"name": meta.get("name", path.name), "version": str(meta.get("version", "0")),
+                            "fingerprint": model_fingerprint(path), "path": str(path.resolve()),
+                            "precision": resolved}
 
 
 def _tasks(files: list[SourceFile], shard_size: int, skip: set[int], seen: list[int]) -> Iterator[ShardTask]:

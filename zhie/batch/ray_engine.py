@@ -102,8 +102,8 @@ def _map_shards(ray: Any, ds: Any, model_path: Path, precision: str | None, work
                 batch_docs: int, max_chars: int) -> Any:
     return ds.map_batches(
         ShardActor,
-        fn_constructor_kwargs={"model_path": str(model_path), "precision": precision, "threads": threads, "batch_docs": batch_docs,
-                               "max_chars": max_chars},
+        fn_constructor_kwargs={"model_path": str(model_path), "precision": precision, "threads": threads,
+                               "batch_docs": batch_docs, "max_chars": max_chars},
         compute=ray.data.ActorPoolStrategy(size=workers),
         batch_size=1,
         batch_format="numpy",

@@ -8,6 +8,15 @@ from .base import TaggedSpan, Tagger, read_meta
 from .lexicon import LexiconTagger
 
 
+def model_precision(meta: dict, requested: str | None = None) -> str | None:
+    """The precision a model runs at here (argument, $ZHIE_PRECISION, meta.json, auto), or None for a
+    tagger without numeric precision; ValueError for an unknown precision."""
+    if meta.get("tagger", "transformer") != "transformer":
+        return None
+    from .transformer import resolve_precision
+    return resolve_precision(requested, meta)
+
+
 def load_tagger(path: str | Path, **options) -> Tagger:
     """Build the tagger a model folder's meta.json names (``"tagger": "transformer"`` by default)."""
     path = Path(path)
@@ -20,4 +29,4 @@ def load_tagger(path: str | Path, **options) -> Tagger:
     return tagger
 
 
-__all__ = ["TaggedSpan", "Tagger", "LexiconTagger", "load_tagger", "read_meta"]
+__all__ = ["TaggedSpan", "Tagger", "LexiconTagger", "load_tagger", "model_precision", "read_meta"]

@@ -34,6 +34,7 @@ class Tagger(ABC):
     max_len: int = 128
     meta: dict[str, Any]
     path: Path | None = None   # the model folder it was loaded from (set by load_tagger)
+    precision: str | None = None   # numeric precision it runs at (None: not a neural tagger)
 
     @abstractmethod
     def tag(self, texts: Sequence[str]) -> list[list[TaggedSpan]]:

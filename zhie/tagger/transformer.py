@@ -40,9 +40,8 @@ def cpu_has_native_bf16() -> bool:
 
 def resolve_precision(requested: str | None, meta: dict[str, Any]) -> str:
     """The precision to run at: the argument, else $ZHIE_PRECISION, else meta.json, else auto."""
-    choice = requested or os.environ.get("ZHIE_PRECISION") or meta.get("precision") or "auto"
-    if meta.get("quantize") and not requested and not os.environ.get("ZHIE_PRECISION"):
-        choice = "int8"
+    choice = (requested or os.environ.get("ZHIE_PRECISION") or meta.get("precision")
+              or ("int8" if meta.get("quantize") else "auto"))   # "quantize": older meta.json files
     choice = str(choice).lower()
     if choice not in PRECISIONS:
         raise ValueError(f"unknown precision {choice!r}: choose one of {', '.join(PRECISIONS)}")
@@ -74,7 +73,6 @@ class TransformerTagger(Tagger):
         self.labels = tuple(heads["domain"])
         self.max_len = int(meta.get("max_len", 128))
         self.batch_size = batch_size
-        self.precision = "fp32"
 
     @classmethod
     def load(cls, path: Path, meta: dict[str, Any], precision: str | None = None) -> "TransformerTagger":
