@@ -81,7 +81,7 @@ CASES = [
     ("110千伏", 110.0, "kV", False),
     ("10万立方米", 100000.0, "m3", False),
     ("10万方", 100000.0, "m3", False),
-    ("3.5公里", 3.5, "km", False),
+    ("3.5公里", 3500.0, "m", False),  # lengths are in metres (SCHEMA.md)
     ("50万吨标准煤", 500000.0, "tce", False),
     ("3亿美元", 300000000.0, "USD", False),
     ("500万美元", 5000000.0, "USD", False),
@@ -138,3 +138,14 @@ def test_chinese_and_arabic_numerals_agree(n: int) -> None:
 
     assert parse_number(cn2an.an2cn(n)) == Decimal(n)
     assert normalize_amount(cn2an.an2cn(n) + "亩") == normalize_amount(f"{n}亩")
+
+
+@pytest.mark.parametrize("text, value", [("亿元以上", 1e8), ("千万元以上", 1e7), ("万元以上", 1e4)])
+def test_unit_phrase_closed_by_yishang_is_a_lower_bound(text, value):
+    norm = normalize_amount(text)
+    assert (norm.value, norm.unit, norm.approx) == (value, "CNY", True)
+
+
+@pytest.mark.parametrize("text", ["亿元", "万元", "亿元左右"])
+def test_unit_phrase_without_a_lower_bound_has_no_value(text):
+    assert normalize_amount(text).value is None

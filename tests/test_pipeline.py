@@ -79,3 +79,43 @@ def test_amount_without_numeral_is_dropped():
     text = "签约金额达135.8亿元。"
     spans = [TaggedSpan("AMOUNT", 4, 5, 0.7), TaggedSpan("AMOUNT", 5, 11, 0.99)]
     assert [(s.start, s.end) for s in apply_filters(text, spans)] == [(5, 11)]
+
+
+def test_page_timestamp_is_a_date_of_its_date_part(tiny_pipeline):
+    page = ("当前位置：首页 > 新闻中心 >\n云湖高新区召开项目推进会\n2021-04-16 09:12:30　来源：云湖日报\n\n"
+            "4月15日，云湖高新区召开项目推进会。\n")
+    d = tiny_pipeline(Document(page, "t")).to_dict()
+    stamp = page.index("2021-04-16")
+    dates = [e for e in d["entities"] if e["label"] == "DATE" and e["start"] == stamp]
+    assert len(dates) == 1 and dates[0]["text"] == "2021-04-16" and dates[0]["norm"] == "2021-04-16"
+    assert [e["id"] for e in d["entities"]] == [f"e{i}" for i in range(1, len(d["entities"]) + 1)]
+    assert check_offsets(page, tiny_pipeline(Document(page, "t"))) == []
+
+
+def test_written_timestamp_takes_its_closing_day_character(tiny_pipeline):
+    page = "云湖高新区新闻\n发布时间：2022年03月07日 10:03　来源：云湖高新区管委会\n\n云湖高新区举行签约仪式。\n"
+    d = tiny_pipeline(Document(page, "t")).to_dict()
+    assert any(e["text"] == "2022年03月07日" and e["norm"] == "2022-03-07" for e in d["entities"])
+
+
+def test_a_name_tagged_once_is_tagged_at_every_mention():
+    from zhie.tagger.base import TaggedSpan
+    from zhie.tagger.consistency import make_consistent
+    text = "云湖高新技术产业开发区举行推介会。会上，云湖高新技术产业开发区与青禾科技股份有限公司签约。"
+    first = TaggedSpan("ZONE", 0, 11, 0.95)
+    company = TaggedSpan("COMPANY", 32, 42, 0.9)
+    wrong = TaggedSpan("PROJECT", 20, 31, 0.4)       # the same name, another label, lower score
+    spans = make_consistent(text, [first, wrong, company])
+    assert [(s.label, text[s.start:s.end]) for s in spans] == [
+        ("ZONE", "云湖高新技术产业开发区"), ("ZONE", "云湖高新技术产业开发区"), ("COMPANY", "青禾科技股份有限公司")]
+    missed = make_consistent(text, [first, company])  # the second mention was missed by the tagger
+    assert [(s.label, s.start) for s in missed] == [("ZONE", 0), ("ZONE", 20), ("COMPANY", 32)]
+    assert missed[1].score < first.score
+
+
+def test_short_names_and_names_inside_words_are_not_propagated():
+    from zhie.tagger.base import TaggedSpan
+    from zhie.tagger.consistency import make_consistent
+    text = "张明到云湖调研。张明远主持会议。ABC云湖科技X。"
+    spans = make_consistent(text, [TaggedSpan("OFFICIAL", 0, 2, 0.9)])
+    assert [(s.start, s.end) for s in spans] == [(0, 2)]

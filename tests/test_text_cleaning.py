@@ -469,3 +469,24 @@ def test_span_to_original_rejects_bad_spans() -> None:
         cleaned.span_to_original(2, 2)
     with pytest.raises(ValueError):
         cleaned.span_to_original(0, 10)
+
+
+@pytest.mark.parametrize("line, kept", [
+    ("202109241828034924.jpg", ""),                                        # an image name alone: nothing
+    ("IMG_20220307091530.jpg", ""),
+    ("微信截图_20240920153326.png　4月2日，云湖高新区召开推进会。", "4月2日，云湖高新区召开推进会。"),
+    ("http://www.example.cn/pic/2022/0307/a.jpg4月2日，云湖高新区召开推进会。", "4月2日，云湖高新区召开推进会。"),
+    ("详见 www.example.cn 网站。", "详见 网站。"),
+])
+def test_addresses_and_image_names_go_and_the_glued_text_stays(line: str, kept: str) -> None:
+    clean = clean_text(line)
+    assert clean.text == kept
+    assert all(line[i] == ch for i, ch in zip(clean.index, clean.text))
+
+
+def test_meta_line_timestamp_offsets() -> None:
+    page = "云湖新闻网\n2021-04-16 09:12:30 来源：云湖日报\n正文，云湖高新区。\n"
+    clean = clean_text(page)
+    (start, end, iso), = clean.timestamps
+    assert page[start:end] == "2021-04-16" and iso == "2021-04-16"
+    assert "2021" not in clean.text

@@ -18,7 +18,8 @@ ARTICLES = [
      "entities": [{"label": "DATE", "start": 0, "end": 10, "text": "2023年5月18日"},
                   {"label": "ZONE", "start": 11, "end": 16, "text": "晋中开发区"},
                   {"label": "COMPANY", "start": 17, "end": 28, "text": "山西华晟新材料有限公司"},
-                  {"label": "AMOUNT", "start": 35, "end": 40, "text": "约15亿元"}]},
+                  {"label": "AMOUNT", "start": 35, "end": 40, "text": "约15亿元"}],
+     "events": [{"type": "SIGN_CONTRACT", "trigger": {"start": 28, "end": 30, "text": "签约"}, "arguments": []}]},
     {"id": "t2", "text": "市委书记李明远到太原武宿综合保税区调研。", "meta": {},
      "entities": [{"label": "TITLE", "start": 0, "end": 4, "text": "市委书记"},
                   {"label": "OFFICIAL", "start": 4, "end": 7, "text": "李明远"},
@@ -46,9 +47,13 @@ def test_tiny_finetune_writes_a_loadable_model_deterministically(tmp_path):
     assert meta["training"]["data"]["domain"]["articles"] == 2
     assert "dev" in meta["metrics"] and "entities" in meta["metrics"]["dev"]
     assert [h["stage"] for h in meta["training"]["history"]][-1] == "domain"
+    # the parent has no trigger head: one is added and trained on the article annotated for events
+    assert meta["heads"]["trigger"] == ["SIGN_CONTRACT", "VISIT_INSPECT", "MEETING"]
+    assert meta["training"]["data"]["trigger"] == {"articles": 1, "windows": 1, "triggers": 1}
 
     from zhie.pipeline import Pipeline
     nlp = Pipeline.load(tmp_path / "m1")
+    assert nlp.tagger.extra_heads == ("trigger",)
     res = nlp(ARTICLES[0]["text"]).to_dict()
     assert res["model"] == {"name": "zhie-ner-small", "version": "smoke"}
     assert all(ARTICLES[0]["text"][e["start"]:e["end"]] == e["text"] for e in res["entities"])

@@ -66,7 +66,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from zhie.tagger.transformer import TransformerTagger
 
     from .corpora import read_cluener, read_msra
-    from .domain import doc_to_examples
+    from .domain import doc_to_examples, doc_to_trigger_examples
     from .examples import read_jsonl, sample
     from .public_eval import evaluate_public
     from .synthetic import synthetic_examples
@@ -106,10 +106,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     if streams and cfg.public_steps:
         run_stage(state, "public", streams, {h: 1.0 for h in streams}, cfg.public_steps, cfg.lr_public, cfg, rng)
 
-    train_docs = list(read_jsonl(Path(args.train)))
+    from zhie.standoff import join_texts
+    train_docs = join_texts(read_jsonl(Path(args.train)), args.texts)
     if args.extra_train:
         for p in args.extra_train:
-            train_docs += list(read_jsonl(Path(p)))
+            train_docs += join_texts(read_jsonl(Path(p)), args.texts)
     gold_ex = [ex for d in train_docs for ex in doc_to_examples(d, cfg.max_len - 2)]
     synth = synthetic_examples(train_docs, gold_ex, rng, n_subst=args.subst, n_templates=args.templates,
                                max_len=cfg.max_len - 2)
@@ -122,9 +123,16 @@ def cmd_train(args: argparse.Namespace) -> int:
                              "annotated_windows": len(gold_ex), "gold_repeat": args.gold_repeat,
                              "examples_by_source": by_source}
     streams["domain"] = BatchStream(domain_ex, cfg.batch_size, rng)
-    public = [h for h in streams if h != "domain"]
-    weights = {"domain": 1.0 - (cfg.public_mix if public else 0.0)}
+    trigger_ex = [ex for d in train_docs for ex in doc_to_trigger_examples(d, cfg.max_len - 2)]
+    if trigger_ex and cfg.trigger_mix > 0:
+        streams["trigger"] = BatchStream(trigger_ex, cfg.batch_size, rng)
+        data_record["trigger"] = {"articles": sum("events" in d for d in train_docs), "windows": len(trigger_ex),
+                                  "triggers": sum(len(ex.spans) for ex in trigger_ex)}
+    public = [h for h in streams if h not in ("domain", "trigger")]
+    weights = {"domain": 1.0 - (cfg.public_mix if public else 0.0) - (cfg.trigger_mix if "trigger" in streams else 0.0)}
     weights.update({h: cfg.public_mix / len(public) for h in public})
+    if "trigger" in streams:
+        weights["trigger"] = cfg.trigger_mix
     run_stage(state, "domain", streams, weights, cfg.domain_steps, cfg.lr_domain, cfg, rng)
     train_seconds = round(time.time() - t0, 1)
 
@@ -139,7 +147,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     tagger = TransformerTagger.load(out, read_meta(out))
     metrics: dict = {}
     if args.dev:
-        dev = list(read_jsonl(Path(args.dev)))
+        dev = join_texts(read_jsonl(Path(args.dev)), args.texts)
         pipe = Pipeline(tagger)
         pred = [r.to_dict() for r in pipe.pipe(Document(d["text"], d["id"], d.get("meta") or {}) for d in dev)]
         report = evaluate(dev, pred)
@@ -189,6 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--train", default=str(ANN / "train.jsonl"), help="domain training articles")
     p.add_argument("--extra-train", nargs="*", help="more domain article files (e.g. reviewed documents)")
     p.add_argument("--dev", default=str(ANN / "dev.jsonl"), help="domain dev articles (never trained on)")
+    p.add_argument("--texts", help="JSON Lines of {id, text} that standoff article files (no text, e.g. "
+                                   "annotations/zone-news/train.jsonl) are joined to: ../shared/data/zone-news/zone-news.jsonl")
     p.add_argument("--cluener-dev", help="CLUENER dev.json to report")
     p.add_argument("--msra-test", help="MSRA test.bio to report")
     p.add_argument("--public-eval-limit", type=int, default=None)

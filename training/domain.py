@@ -65,24 +65,42 @@ def split_by_article(articles: list[dict[str, Any]], dev_ids: set[str]) -> tuple
     return train, dev
 
 
-def doc_to_examples(doc: dict[str, Any], max_len: int) -> list[Example]:
-    """Cut a cleaned article into model windows with entity spans mapped into each window."""
+def _window_examples(doc: dict[str, Any], spans: list[tuple[str, int, int]], max_len: int,
+                     head: str) -> list[Example]:
+    """Cut a cleaned article into model windows with ``spans`` (original offsets) mapped into each."""
     clean = clean_text(doc["text"])
     mapped = []
-    for e in doc.get("entities", []):
-        span = clean.span_from_original(e["start"], e["end"])
+    for label, start, end in spans:
+        span = clean.span_from_original(start, end)
         if span is not None:
-            mapped.append((e["label"], *span))
+            mapped.append((label, *span))
     windows = plan_windows(split_sentences(clean.text), len(clean.text), max_len, max_len // 4)
     out = []
     for w in windows:
-        spans = []
+        inside = []
         for label, s, e in mapped:
             if s >= w.start and e <= w.end:
-                spans.append((label, s - w.start, e - w.start))
+                inside.append((label, s - w.start, e - w.start))
             elif s < w.end and e > w.start:
-                spans.append((IGNORE, max(s, w.start) - w.start, min(e, w.end) - w.start))
+                inside.append((IGNORE, max(s, w.start) - w.start, min(e, w.end) - w.start))
         text = clean.text[w.start:w.end]
         if text.strip():
-            out.append(Example(text, spans, f"{doc['id']}@{w.start}"))
+            out.append(Example(text, inside, f"{doc['id']}@{w.start}", head=head))
     return out
+
+
+def doc_to_examples(doc: dict[str, Any], max_len: int) -> list[Example]:
+    """Cut a cleaned article into model windows with entity spans mapped into each window."""
+    return _window_examples(doc, [(e["label"], e["start"], e["end"]) for e in doc.get("entities", [])],
+                            max_len, "domain")
+
+
+def doc_to_trigger_examples(doc: dict[str, Any], max_len: int) -> list[Example]:
+    """The same windows with the gold event triggers as spans labelled by event type (``trigger`` head).
+
+    Only documents annotated for events (an ``events`` list, possibly empty) give examples; a window
+    without a trigger is a negative example (statistics, plans and references stay silent)."""
+    if "events" not in doc:
+        return []
+    return _window_examples(doc, [(v["type"], v["trigger"]["start"], v["trigger"]["end"]) for v in doc["events"]],
+                            max_len, "trigger")

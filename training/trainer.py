@@ -23,7 +23,7 @@ from safetensors.torch import save_file
 from tqdm import tqdm
 from transformers import AutoModel, AutoTokenizer, XLMRobertaConfig
 
-from zhie.schema import ENTITY_LABELS
+from zhie.schema import ENTITY_LABELS, EVENT_ROLES
 from zhie.tagger.bio import TagSet
 from zhie.tagger.charvocab import CharVocab
 from zhie.tagger.network import CharTaggerNet
@@ -33,8 +33,9 @@ from .corpora import CLUENER_LABELS, MSRA_LABELS
 from .domain import IGNORE
 from .examples import Example
 
+# "trigger": event trigger words labelled by event type, read by the learned event layer (zhie/linking)
 HEAD_LABELS: dict[str, tuple[str, ...]] = {"domain": ENTITY_LABELS, "cluener": CLUENER_LABELS,
-                                           "msra": MSRA_LABELS}
+                                           "msra": MSRA_LABELS, "trigger": tuple(EVENT_ROLES)}
 
 
 @dataclass
@@ -46,6 +47,7 @@ class TrainConfig:
     public_steps: int = 1200     # stage 1 steps (0 = skip)
     domain_steps: int = 1500     # stage 2 steps
     public_mix: float = 0.2      # share of public batches during stage 2
+    trigger_mix: float = 0.2     # share of event-trigger batches during stage 2 (0 = no trigger head trained)
     lr_public: float = 1.5e-4
     lr_domain: float = 8e-5
     head_lr_mult: float = 5.0
@@ -95,6 +97,9 @@ def build_from_model(model_dir: Path, layers: int | None = None) -> TrainState:
     if layers is not None and layers < config.num_hidden_layers:
         net.encoder.encoder.layer = net.encoder.encoder.layer[:layers]
         config.num_hidden_layers = layers
+    for head, labels in HEAD_LABELS.items():   # a head the parent lacks starts fresh (0.2.0 has no trigger head)
+        if head not in net.heads:
+            net.heads[head] = torch.nn.Linear(config.hidden_size, len(TagSet(labels)))
     return TrainState(net.train(), tagger.vocab, config, list(meta.get("training", {}).get("history", [])))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -94,6 +96,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import evaluate
+    from .standoff import StandoffError, join_texts
 
     def load(path: str) -> list[dict]:
         with open(path, encoding="utf-8") as f:
@@ -102,7 +105,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.record and args.pred:
         print("zhie evaluate: --record needs the model to run (give no PRED file)", file=sys.stderr)
         return EXIT_USAGE
-    gold = load(args.gold)
+    if args.record and not re.fullmatch(r"[a-z][a-z0-9_]*", args.record):
+        print(f"zhie evaluate: --record takes a name such as dev or sealed_test, not {args.record!r}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        gold = join_texts(load(args.gold), args.texts)
+    except (OSError, StandoffError) as exc:
+        print(f"zhie evaluate: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if args.pred:
         pred = load(args.pred)
     else:
@@ -113,7 +123,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         pred = [r.to_dict() for r in pipeline.pipe(Document(g["text"], g.get("id"), g.get("meta") or {}) for g in gold)]
     report = evaluate(gold, pred)
     if args.record:
-        _record_metrics(pipeline, args.gold, report)
+        _record_metrics(pipeline, args.gold, report, args.record, args.texts)
     if args.json:
         data = report.to_dict()
         if args.errors:
@@ -127,9 +137,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _record_metrics(pipeline, gold_file: str, report) -> None:
-    """Write the report into the model's meta.json as ``metrics.dev`` (the figures /v1/model serves);
-    the figures measured when the model was trained stay in ``metrics.dev_at_training``."""
+def _record_metrics(pipeline, gold_file: str, report, key: str = "dev", texts: str | None = None) -> None:
+    """Write the report into the model's meta.json as ``metrics.<key>`` (``dev`` by default: the figures
+    /v1/model serves); the dev figures measured when the model was trained stay in ``metrics.dev_at_training``."""
     import datetime as dt
 
     from .evaluate import model_metrics
@@ -137,15 +147,16 @@ def _record_metrics(pipeline, gold_file: str, report) -> None:
     path = Path(pipeline.tagger.path) / "meta.json"
     meta = json.loads(path.read_text(encoding="utf-8"))
     metrics = meta.setdefault("metrics", {})
-    if "dev" in metrics and "dev_at_training" not in metrics:
+    if key == "dev" and "dev" in metrics and "dev_at_training" not in metrics:
         metrics["dev_at_training"] = metrics["dev"]
     gold = Path(gold_file).resolve()
     shown = str(gold.relative_to(REPO_ROOT)) if gold.is_relative_to(REPO_ROOT) else str(gold)
-    metrics["dev"] = model_metrics(report, shown, precision=pipeline.tagger.precision,
-                                   evaluated=dt.date.today().isoformat(),
-                                   command=f"zhie evaluate {shown} --record")
+    metrics[key] = model_metrics(report, shown, precision=pipeline.tagger.precision,
+                                 evaluated=dt.date.today().isoformat(),
+                                 command=shlex.join(["zhie", "evaluate", shown, *(["--texts", texts] if texts else []),
+                                                   "--record", *([] if key == "dev" else [key])]))
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"zhie evaluate: recorded as metrics.dev in {path}", file=sys.stderr)
+    print(f"zhie evaluate: recorded as metrics.{key} in {path}", file=sys.stderr)
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -211,9 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("pred", nargs="?", help="predictions JSON Lines; if absent the model is run on the gold texts")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--errors", action="store_true", help="also list normalisation errors")
-    p.add_argument("--record", action="store_true",
-                   help="write the figures into the model's meta.json as metrics.dev (what `zhie info` and "
-                        "/v1/model show)")
+    p.add_argument("--record", nargs="?", const="dev", default=None, metavar="NAME",
+                   help="write the figures into the model's meta.json as metrics.NAME (default dev: what "
+                        "`zhie info` and /v1/model show; e.g. --record sealed_test)")
+    p.add_argument("--texts", metavar="PATH",
+                   help="JSON Lines of {id, text} to join standoff gold to (gold files without text, such as "
+                        "annotations/zone-news/*.jsonl with ../shared/data/zone-news/zone-news.jsonl)")
     _add_model(p)
     p.set_defaults(func=cmd_evaluate)
 

@@ -15,11 +15,13 @@ from .linking import Linker, LinkInput, Mention
 from .normalize import normalize_amount, normalize_date, written_as_plan
 from .schema import Document, Entity, Extraction, ModelInfo
 from .tagger import Tagger, load_tagger
+from .tagger.consistency import make_consistent
 from .tagger.filters import apply_filters
 from .text import CleanText, clean_text, owns, plan_windows, split_sentences
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_NAME = "zhie-ner-small"
+SCORER_FILE = "argument_scorer.json"   # a model folder's own argument scorer (else the package's)
 
 
 def default_model_path() -> Path:
@@ -37,9 +39,11 @@ class _Prepared:
 
 
 class Pipeline:
-    def __init__(self, tagger: Tagger, linker: Linker | None = None, window_batch: int = 64) -> None:
+    def __init__(self, tagger: Tagger, linker: Linker | None = None, window_batch: int = 64,
+                 consistency: bool = True) -> None:
         self.tagger = tagger
-        self.linker = linker if linker is not None else Linker()
+        self.consistency = consistency   # one name, one label and every mention tagged (tagger/consistency.py)
+        self.linker = linker if linker is not None else self.linker_for(tagger)
         self.window_batch = window_batch
         self.model = ModelInfo(tagger.name, tagger.version)
 
@@ -47,6 +51,22 @@ class Pipeline:
     def load(cls, path: str | Path | None = None, **tagger_options) -> "Pipeline":
         path = Path(path) if path is not None else default_model_path()
         return cls(load_tagger(path, **tagger_options))
+
+    @staticmethod
+    def linker_for(tagger: Tagger, **overrides) -> Linker:
+        """The linker the model folder describes (meta.json ``linker``: how event triggers are found)."""
+        from .linking.events import EventFinder
+        options = dict((getattr(tagger, "meta", {}) or {}).get("linker") or {})
+        options.update(overrides)
+        if "trigger" not in tagger.extra_heads:
+            options["trigger_policy"] = "rules"
+        scorer = None
+        folder = getattr(tagger, "path", None)
+        if folder is not None and (Path(folder) / SCORER_FILE).is_file():   # the model's own argument scorer
+            from .linking.argument_scorer import ArgumentScorer
+            scorer = ArgumentScorer.load(Path(folder) / SCORER_FILE)
+        return Linker(event_finder=EventFinder(scorer=scorer, trigger_policy=options.get("trigger_policy", "rules"),
+                                               trigger_threshold=float(options.get("trigger_threshold", 0.5))))
 
     @property
     def meta(self) -> dict:
@@ -79,22 +99,30 @@ class Pipeline:
         prepared = [self._prepare(d) for d in docs]
         jobs = [(k, w) for k, p in enumerate(prepared) for w in p.windows]
         texts = [prepared[k].clean.text[w.start:w.end] for k, w in jobs]
-        tagged = []
+        heads = ("domain",) + self.tagger.extra_heads
+        tagged: dict[str, list] = {h: [] for h in heads}
         for b in range(0, len(texts), self.window_batch):
-            tagged += self.tagger.tag(texts[b:b + self.window_batch])
-        per_doc: list[list] = [[] for _ in prepared]
-        for (k, w), spans in zip(jobs, tagged):
-            for s in spans:
-                start, end = s.start + w.start, s.end + w.start
-                if owns(w, start, end):
-                    per_doc[k].append(type(s)(s.label, start, end, s.score))
-        return [self._finish(p, sorted(spans, key=lambda s: (s.start, s.end))) for p, spans in zip(prepared, per_doc)]
+            for h, spans in self.tagger.tag_heads(texts[b:b + self.window_batch], heads).items():
+                tagged[h] += spans
+        per_doc: dict[str, list[list]] = {h: [[] for _ in prepared] for h in heads}
+        for h in heads:
+            for (k, w), spans in zip(jobs, tagged[h]):
+                for s in spans:
+                    start, end = s.start + w.start, s.end + w.start
+                    if owns(w, start, end):
+                        per_doc[h][k].append(type(s)(s.label, start, end, s.score))
+        order = lambda spans: sorted(spans, key=lambda s: (s.start, s.end))  # noqa: E731
+        return [self._finish(p, order(per_doc["domain"][k]), order(per_doc["trigger"][k]) if "trigger" in per_doc else [])
+                for k, p in enumerate(prepared)]
 
-    def _finish(self, p: _Prepared, spans: list) -> Extraction:
+    def _finish(self, p: _Prepared, spans: list, triggers: list | None = None) -> Extraction:
         clean, original = p.clean, p.doc.text
         doc_date = p.doc.date or clean.doc_date
         mentions = []
-        for s in apply_filters(clean.text, spans):
+        spans = apply_filters(clean.text, spans)
+        if self.consistency:
+            spans = apply_filters(clean.text, make_consistent(clean.text, spans))
+        for s in spans:
             start, end = clean.span_to_original(s.start, s.end)
             ent = Entity(label=s.label, start=start, end=end, text=original[start:end], score=s.score)
             if ent.label == "AMOUNT":
@@ -103,8 +131,12 @@ class Pipeline:
             elif ent.label == "DATE":
                 ent.norm = normalize_date(clean.text[s.start:s.end], doc_date, written_as_plan(clean.text, s.start))
             mentions.append(Mention(ent, s.start, s.end))
-        for i, m in enumerate(mentions, 1):
-            m.entity.id = f"e{i}"
-        relations, events = self.linker(LinkInput(clean, p.sentences, mentions))
-        return Extraction(id=p.doc.id, model=self.model, entities=[m.entity for m in mentions],
-                          relations=relations, events=events)
+        # a page's publication timestamp is a DATE of its date part (SCHEMA); its meta line is not in the
+        # cleaned text, so it is no mention for the linker (it is in no sentence)
+        stamps = [Entity(label="DATE", start=a, end=b, text=original[a:b], score=1.0, norm=iso)
+                  for a, b, iso in clean.timestamps]
+        entities = sorted([m.entity for m in mentions] + stamps, key=lambda e: (e.start, e.end))
+        for i, ent in enumerate(entities, 1):
+            ent.id = f"e{i}"
+        relations, events = self.linker(LinkInput(clean, p.sentences, mentions, triggers or []))
+        return Extraction(id=p.doc.id, model=self.model, entities=entities, relations=relations, events=events)

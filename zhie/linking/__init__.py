@@ -6,7 +6,7 @@ mapped back to the original text before they leave this room.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..schema import Entity, Event, Relation
 from ..text import CleanText
@@ -24,6 +24,8 @@ class LinkInput:
     clean: CleanText
     sentences: list[tuple[int, int]]  # cleaned offsets
     mentions: list[Mention]
+    # event triggers found by the tagger's learned trigger head: TaggedSpan(type, cstart, cend, score)
+    triggers: list = field(default_factory=list)
 
     def sentence_of(self, pos: int) -> tuple[int, int] | None:
         for s, e in self.sentences:

@@ -15,7 +15,7 @@ from . import LinkInput
 from .lexicon import MEETING, SIGN, VISIT
 from .roles import ArgCandidate, candidates
 from .sentence import SentenceView
-from .triggers import TriggerHit, find_triggers
+from .triggers import TRIGGER_POLICIES, TriggerHit, combine_triggers, find_triggers
 
 # Confidence of the rule that proposed an argument: the argument's score when no learned scorer
 # is loaded, else averaged with the scorer's probability for the role.
@@ -60,16 +60,21 @@ def _event_score(hit: TriggerHit, args: list[Argument]) -> float:
 class EventFinder:
     """Rules for triggers and arguments; argument scores from the rule table and the learned scorer."""
 
-    def __init__(self, scorer=None, use_scorer: bool = True, min_score: float = MIN_SCORE) -> None:
+    def __init__(self, scorer=None, use_scorer: bool = True, min_score: float = MIN_SCORE,
+                 trigger_policy: str = "rules", trigger_threshold: float = 0.5) -> None:
         if scorer is None and use_scorer:
             from .argument_scorer import ArgumentScorer
             scorer = ArgumentScorer.load_default()
+        if trigger_policy not in TRIGGER_POLICIES:
+            raise ValueError(f"unknown trigger policy {trigger_policy!r}: choose one of {', '.join(TRIGGER_POLICIES)}")
         self.scorer = scorer
         self.min_score = min_score
+        self.trigger_policy = trigger_policy
+        self.trigger_threshold = trigger_threshold
 
     def sentence_events(self, sv: SentenceView) -> list[tuple[TriggerHit, list[tuple[ArgCandidate, float]]]]:
         """Triggers of one sentence with their scored argument candidates (cleaned offsets)."""
-        hits = find_triggers(sv)
+        hits = combine_triggers(sv, find_triggers(sv), sv.inp.triggers, self.trigger_policy, self.trigger_threshold)
         out = []
         for hit in hits:
             cands = candidates(sv, hit, hits)

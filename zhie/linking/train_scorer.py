@@ -158,13 +158,18 @@ class _FilteredFinder(EventFinder):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m zhie.linking.train_scorer", description=__doc__.splitlines()[0])
     ap.add_argument("--train", default=str(REPO / "annotations" / "train.jsonl"))
+    ap.add_argument("--extra-train", nargs="*", default=[], help="more gold files (standoff ones need --texts)")
+    ap.add_argument("--texts", help="JSON Lines of {id, text} that standoff gold files are joined to")
     ap.add_argument("--out", default=str(DEFAULT_PATH))
     ap.add_argument("--cv", type=int, default=0, help="folds of a document-level cross-validation to print first")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--no-save", action="store_true")
     args = ap.parse_args(argv)
-    with open(args.train, encoding="utf-8") as f:
-        docs = [json.loads(line) for line in f if line.strip()]
+    from ..standoff import join_texts
+    docs = []
+    for path in [args.train, *args.extra_train]:
+        with open(path, encoding="utf-8") as f:
+            docs += join_texts([json.loads(line) for line in f if line.strip()], args.texts)
     if args.cv:
         res = cross_validate(docs, args.cv)
         ap = res.pop("average_precision")

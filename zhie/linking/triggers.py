@@ -273,3 +273,60 @@ def find_triggers(sv: SentenceView) -> list[TriggerHit]:
         if hit is not None:
             hits.append(hit)
     return hits
+
+
+# ---------------------------------------------------------------- learned triggers
+TRIGGER_POLICIES = ("rules", "union", "learned")
+
+
+def _negative_case(sv: SentenceView, s: int, e: int) -> str | None:
+    """Why a trigger word is no event whatever found it (SCHEMA 'Not events'), or None."""
+    if _plan_before(sv, s):
+        return "plan"
+    if _habit_before(sv, s):
+        return "habit"
+    if _method(sv, s):
+        return "method"
+    if _formulaic(sv, s, e):
+        return "formulaic"
+    return None
+
+
+def learned_hit(sv: SentenceView, kind: str, s: int, e: int, score: float) -> TriggerHit | None:
+    """A trigger of the tagger's learned trigger head, kept unless it is a negative case; a MEETING
+    takes the meeting name next to it as the rules find it."""
+    if _negative_case(sv, s, e) is not None:
+        return None
+    if kind == MEETING:
+        name = meeting_name_after(sv, e)
+        if name is not None:
+            return TriggerHit(kind, s, e, "holding+name", score, name)
+        name = meeting_name_before(sv, s)
+        if name is not None:
+            return TriggerHit(kind, s, e, "name+holding", score, name)
+    return TriggerHit(kind, s, e, "learned", score)
+
+
+def combine_triggers(sv: SentenceView, rule_hits: list[TriggerHit], learned: list, policy: str,
+                     threshold: float) -> list[TriggerHit]:
+    """The sentence's triggers under ``policy``: ``rules`` (the lexicon and its filters alone),
+    ``union`` (the rules plus every learned trigger that no rule hit overlaps) or ``learned`` (the
+    learned triggers; a rule hit of the same type at the same place lends its reason and name).
+    ``learned`` holds TaggedSpan(type, cstart, cend, score) of the tagger's trigger head."""
+    if policy == "rules" or not learned:
+        return rule_hits if policy != "learned" else []
+    mine = [t for t in learned if sv.start <= t.start and t.end <= sv.end and t.score >= threshold
+            and not any(m.cstart < t.end and t.start < m.cend for m in sv.mentions)]
+    out = list(rule_hits) if policy == "union" else []
+    for t in mine:
+        same = [h for h in rule_hits if h.start < t.end and t.start < h.end]
+        if policy == "union" and same:
+            continue
+        if policy == "learned" and same and same[0].type == t.label:
+            out.append(TriggerHit(t.label, same[0].start, same[0].end, same[0].reason,
+                                  round((same[0].score + t.score) / 2, 4), same[0].name))
+            continue
+        hit = learned_hit(sv, t.label, t.start, t.end, t.score)
+        if hit is not None:
+            out.append(hit)
+    return sorted(out, key=lambda h: (h.start, h.end))

@@ -3,10 +3,12 @@
 ``normalize_amount("224.06亿元") == AmountNorm(22406000000.0, "CNY", False)``.
 Numerals (Arabic, Chinese, mixed, full-width) are read by ``numerals``;
 this module strips qualifiers (约/多/余/左右/以上 …), recognises the unit and
-applies the numeral's scale.  Units are never converted into one another
-(亩 stays ``mu``, 公顷 stays ``ha``); only 万/亿/千/百/十 scale the value.
-The unit table is ``UNITS`` below and is documented in
-annotations/NORMALISATION.md.
+applies the numeral's scale.  Units are not converted into one another
+(亩 stays ``mu``, 公顷 stays ``ha``) with one exception: lengths are in
+metres (SCHEMA.md), so 12.5公里 is 12500.0 ``m``.  Ranges (三百到四百万元,
+2亿元至3亿元) give their lower bound, approximate, with the scale written
+once at the end carried to the low end.  The unit table is ``UNITS`` below
+and is documented in annotations/NORMALISATION.md.
 """
 from __future__ import annotations
 
@@ -44,11 +46,16 @@ UNITS: dict[str, str] = {
     "瓦": "W", "千瓦": "kW", "kw": "kW", "兆瓦": "MW", "mw": "MW", "吉瓦": "GW", "gw": "GW",
     "千瓦时": "kWh", "kwh": "kWh", "度电": "kWh", "兆瓦时": "MWh", "mwh": "MWh",
     "千伏": "kV", "kv": "kV", "千伏安": "kVA", "kva": "kVA",
-    # volume, length
+    # volume, length (lengths are converted to metres, see _TO_BASE)
     "立方米": "m3", "立方": "m3", "方": "m3", "m3": "m3", "升": "L",
     "公里": "km", "千米": "km", "km": "km", "米": "m", "m": "m",
+    "厘米": "cm", "cm": "cm", "毫米": "mm", "mm": "mm",
 }
 _UNITS_BY_LENGTH = sorted(UNITS, key=len, reverse=True)
+# the only conversions: lengths are returned in metres (SCHEMA.md: 12.5公里 -> 12500.0 m)
+_TO_BASE: dict[str, tuple[str, Decimal]] = {
+    "km": ("m", Decimal(1000)), "cm": ("m", Decimal("0.01")), "mm": ("m", Decimal("0.001")),
+}
 
 # qualifiers before the number
 _APPROX_PREFIXES = ("大约", "约合", "约为", "大概", "将近", "接近", "超过", "超出", "逾", "约", "近", "超",
@@ -57,13 +64,20 @@ _APPROX_PREFIXES = ("大约", "约合", "约为", "大概", "将近", "接近", 
 _EXACT_PREFIXES = ("合计", "总计", "累计", "共计", "共", "计", "达到", "高达", "多达", "达", "为", "是")
 _CURRENCY_PREFIXES = {"人民币": "CNY", "rmb": "CNY", "¥": "CNY", "$": "USD", "us$": "USD", "€": "EUR"}
 # qualifiers after the unit
-_APPROX_SUFFIXES = ("左右", "上下", "以上", "以下", "以内", "之内", "出头", "有余", "开外", "许", "多", "余")
+_APPROX_SUFFIXES = ("左右", "上下", "以上", "以下", "以内", "之内", "出头", "有余", "开外", "之间", "不等",
+                    "许", "多", "余")
 _EXACT_SUFFIXES = ("人民币", "整")
 # qualifiers inside the number: 6亿多, 200余万, 十来万, 十几亿
 _INNER_APPROX_RE = re.compile(r"(?<=[\d" + "".join(CN_DIGIT_VALUES) + SCALE_CHARS + r"])[多余来几]")
 _VAGUE_NUMBER_RE = re.compile(r"^(?:数|几|若干|上)(?=[" + SCALE_CHARS + r"])")
-_RANGE_RE = re.compile(r"^(?P<low>[^-~至到—–]+)(?:-|~|至|到|—|–|——)(?P<high>[^-~至到—–]+)$")
-_SCALE_TAIL_RE = re.compile(r"[" + SCALE_CHARS + r"]+$")
+# a range separator between two numbers: 5-8亿, 5亿至8亿, 5万元--10万元, 6亿元—9亿元, 三百到四百万
+_RANGE_SEP_RE = re.compile(r"(?:——|--|—|–|-|~|至|到)")
+_DIGIT_CLASS = r"[\d." + "".join(CN_DIGIT_VALUES) + r"点]"
+# the scale run after the last digit of the high end: 四百万 -> 百万, 8千万 -> 千万, 十亿 -> 十亿
+_SCALE_AFTER_DIGIT_RE = re.compile(r"(?<=" + _DIGIT_CLASS + r")[" + SCALE_CHARS + r"]+$")
+_BIG_SCALE_TAIL_RE = re.compile(r"[万亿萬億]+$")
+_HAS_BIG_SCALE_RE = re.compile(r"[万亿萬億]")
+_BARE_BIG_SCALE_RE = re.compile(r"[万亿萬億]+")
 _ADJACENT_DIGITS_RE = re.compile(r"^([一二三四五六七八九])([二三四五六七八九])(?=[" + SCALE_CHARS + r"])")
 _TAG_RE = re.compile(r"<[^>]*>")
 _EDGE_PUNCT = " \t\r\n\"'“”‘’()（）[]【】《》「」,，。;；:："
@@ -102,19 +116,64 @@ def _read_number(number: str) -> tuple[Decimal | None, bool]:
     adjacent = _ADJACENT_DIGITS_RE.match(number)  # 三四千万: a range, keep the lower bound
     if adjacent and CN_DIGIT_VALUES[adjacent.group(2)] == CN_DIGIT_VALUES[adjacent.group(1)] + 1:
         approx, number = True, adjacent.group(1) + number[2:]
-    value = parse_number(number)
-    if value is not None:
-        return value, approx
-    ranged = _RANGE_RE.match(number)  # 5-8亿, 5亿至8亿: the lower bound, approx
-    if ranged:
-        low, high = ranged.group("low"), ranged.group("high")
-        scale = _SCALE_TAIL_RE.search(high)
-        if scale and not _SCALE_TAIL_RE.search(low):
-            low += scale.group()
-        low_value, high_value = parse_number(low), parse_number(high)
-        if low_value is not None and high_value is not None and low_value <= high_value:
-            return low_value, True
-    return None, approx
+    return parse_number(number), approx
+
+
+def _carry_scale(low: str, high: str) -> str:
+    """The low end of a range with the scale that the high end writes for both.
+
+    The scale written once at the end belongs to both numbers: 三百到四百万 is
+    300万-400万, 四十至六十亿 is 40亿-60亿, 5-8千万 is 5千万-8千万.  A low end with its
+    own 万/亿 keeps it (2000万至1亿).  A low end that is a bare number takes the whole
+    scale run after the high end's last digit (5-8千万 -> 5千万); one that ends in its own
+    十/百/千 takes only the 万/亿 part (三百 + 万).  When the high end has no digit (十亿,
+    百万) its leading 十/百/千 is the number itself, so only 万/亿 are carried (五至十亿).
+    """
+    if _HAS_BIG_SCALE_RE.search(low):
+        return low
+    run = _SCALE_AFTER_DIGIT_RE.search(high)
+    big = _BIG_SCALE_TAIL_RE.search(high)
+    if run and not re.search("[" + SCALE_CHARS + r"]$", low):
+        return low + run.group()
+    return low + (big.group() if big else "")
+
+
+def _quantity(text: str) -> tuple[Decimal | None, str | None, bool]:
+    """Number, unit and approx of one end of a range: 2亿元, 3亿多, 四百万."""
+    number, unit = _split_unit(text)
+    number, hit = _strip_affix(number, ("多", "余"), prefix=False)
+    value, approx = _read_number(number) if number else (None, False)
+    return value, unit, approx or bool(hit)
+
+
+def _read_range(number: str, unit: str) -> tuple[Decimal | None, bool]:
+    """Lower bound of a range whose high end ends before *unit*; (None, False) when not a range.
+
+    Both ends may write the unit (2亿元至3亿元, 5万元--10万元); they must agree.  The
+    lower bound must not exceed the upper one, otherwise the reading is wrong: None.
+    """
+    for sep in _RANGE_SEP_RE.finditer(number):
+        left, right = number[: sep.start()], number[sep.end():]
+        if not left or not right or _RANGE_SEP_RE.match(right):
+            continue
+        high, high_unit, _ = _quantity(right)
+        if high is None or high_unit is not None:
+            continue
+        low_text, low_unit = _split_unit(left)
+        if low_unit is not None and low_unit != unit:
+            return None, True  # 2亿元至3亿美元: two units, no single value
+        low_text, _ = _strip_affix(low_text, ("多", "余"), prefix=False)
+        if _BARE_BIG_SCALE_RE.fullmatch(low_text) or _BARE_BIG_SCALE_RE.fullmatch(right):
+            return None, True  # 万元至亿元: a unit phrase, no number
+        if low_unit is None:
+            low_text = _carry_scale(low_text, right)
+        low, _ = _read_number(low_text)
+        if low is None:
+            continue
+        if low > high:
+            return None, True
+        return low, True
+    return None, False
 
 
 def normalize_amount(text: str) -> AmountNorm:
@@ -135,10 +194,11 @@ def normalize_amount(text: str) -> AmountNorm:
             currency = _CURRENCY_PREFIXES[hit]
             continue
         break
+    at_least = False  # a closing 以上: the number is a lower bound
     while True:  # trailing qualifiers
         s, hit = _strip_affix(s, _APPROX_SUFFIXES, prefix=False)
         if hit:
-            approx = True
+            approx, at_least = True, at_least or hit == "以上"
             continue
         s, hit = _strip_affix(s, _EXACT_SUFFIXES, prefix=False)
         if hit:
@@ -158,9 +218,17 @@ def normalize_amount(text: str) -> AmountNorm:
             value = parse_number(number[1:])
             return AmountNorm(float(value), unit, True) if value is not None else UNKNOWN
         return AmountNorm(None, unit, True)  # 数亿元, 几十万吨: magnitude only
-    if re.fullmatch(r"[万亿萬億]+", number):
+    if _BARE_BIG_SCALE_RE.fullmatch(number):
+        if at_least:  # 亿元以上: at least one of the scale, like 上亿元
+            value = parse_number("一" + number)
+            return AmountNorm(float(value), unit, True) if value is not None else UNKNOWN
         return UNKNOWN  # 亿元, 万元: a unit phrase, no number
     value, inner_approx = _read_number(number)
+    if value is None:  # 5-8亿元, 三百到四百万元, 2亿元至3亿元: the lower bound, approx
+        value, inner_approx = _read_range(number, unit)
     if value is None:
         return UNKNOWN
+    if unit in _TO_BASE:
+        unit, factor = _TO_BASE[unit]
+        value *= factor
     return AmountNorm(float(value), unit, approx or inner_approx)

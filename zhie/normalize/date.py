@@ -39,29 +39,50 @@ _RELATIVE_MONTHS = {"本月": 0, "这个月": 0, "上月": -1, "上个月": -1, 
 _RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2, "明天": 1, "明日": 1, "后天": 2}
 _SINCE_SUFFIXES = ("以来", "至今", "到现在", "到目前为止", "至目前为止", "到目前", "至目前", "迄今")
 _LEADING_WORDS = ("截至到", "截止到", "截止至", "截至", "截止", "直至", "直到", "到", "至", "于", "在", "自", "从")
-_TRAILING_WORDS = ("期间", "同期", "时")
-_ANCHOR_SUFFIXES = ("之前", "以前", "之后", "以后", "前", "后")
+_TRAILING_WORDS = ("期间", "同期", "时", "小长假", "黄金周", "假期", "长假")  # “五一”假期 -> 五一
+# 前/后 after a date, alone or compounded (6月底前, 2030年前, 2025年或以后, 2023年及之前, 3月前后)
+_ANCHOR_SUFFIX_RE = re.compile(r"(?:以及|或者|及|或|和)?(?:之|以)?(?:前后|前|后)$")
+# a year of the story, not of the document (当年9月, 同年3月, 次年年底): never guessed
+_STORY_PREFIXES = ("当年", "同年", "次年", "翌年", "该年", "第二年", "前一年", "后一年",
+                   "当月", "同月", "次月", "该月", "当日", "同日", "次日", "翌日", "当天", "第二天")
 _RANGE_SEPARATORS = ("——", "—", "–", "-", "~", "至", "到")
 
 _YEAR_RE = re.compile(r"(?:(?P<y>\d{4})年?度?|(?P<ry>" + "|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True))
                       + r")度?)")
 _DOTTED_RE = re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})(?:[-./](?P<d>\d{1,2})日?)?")
-_MONTH_RE = re.compile(r"(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?(?P<edge>初|中|底|末|上旬|中旬|下旬)?")
+_DEKADS = r"上中旬|中下旬|上旬|中旬|下旬"
+_MONTH_RE = re.compile(r"(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?(?P<edge>" + _DEKADS + r"|初|中|底|末)?")
 _DAY_RE = re.compile(r"(?P<d>\d{1,2})[日号]")
 _QUARTER_RE = re.compile(r"(?:第?(?P<q>[1-4])季度|[Qq](?P<qq>[1-4]))(?P<edge>初|末|底)?")
 _FIRST_QUARTERS_RE = re.compile(r"前(?P<n>[1-4])个?季度")
 _FIRST_MONTHS_RE = re.compile(r"前(?P<n>\d{1,2})个月")
 _YEAR_EDGE_RE = re.compile(r"年?(?P<edge>初|底|末|中)")
 _REL_MONTH_RE = re.compile(r"(?P<rm>" + "|".join(sorted(_RELATIVE_MONTHS, key=len, reverse=True))
-                           + r")(?P<edge>初|中|底|末|上旬|中旬|下旬)?")
-_BARE_MONTH_EDGE_RE = re.compile(r"月(?P<edge>初|中|底|末)")
+                           + r")(?P<edge>" + _DEKADS + r"|初|中|底|末)?")
+_BARE_MONTH_EDGE_RE = re.compile(r"月(?P<edge>" + _DEKADS + r"|初|中|底|末)")
 
 _CN_YEAR_RE = re.compile(r"([〇○零一二三四五六七八九]{4})(?=年)")
-_CN_COUNT_RE = re.compile(r"([一二两三四五六七八九十]{1,3})(?=月|日|号|季度|个月|个季度)")
+# Chinese counts before 月/号/季度, and before 日 only inside a month-day (九月十五日, 3月1日至三日):
+# a bare 三日 is a duration as often as a day, so it is left alone and ends up null.
+_CN_COUNT_RE = re.compile(r"([一二两三四五六七八九十]{1,3})(?=月|号|季度|个月|个季度)"
+                          r"|(?:(?<=月)|(?<=日[至到\-—~]))([一二两三四五六七八九十]{1,3})(?=日)")
+_CN_BARE_DAY_RE = re.compile(r"[一二两三四五六七八九十]{1,3}日")
 _CN_RANGE_HEAD_RE = re.compile(r"([一二两三四五六七八九十]{1,3})(?=(?:至|到|-|—|~)\d)")  # 一至3季度
 _WEEKDAY_RE = re.compile(r"[(（]?(?:星期|周|礼拜)[一二三四五六日天][)）]?")
-_TIME_OF_DAY_RE = re.compile(r"(?<=[\d日号])\s*(?:凌晨|早上|上午|中午|下午|傍晚|晚上|晚间|夜间)?\s*"
-                             r"(?:\d{1,2}:\d{2}(?::\d{2})?|\d{1,2}[时点](?:\d{1,2}分)?(?:许|左右)?)?\s*$")
+# A time of day after a day (3月2号傍晚, 15日下午, 昨天晚上, 9月15号上午10点, 2022-12-09 10:03:42,
+# 6月1日9:00时, 6月1日9:00-18:00): the norm is the day, so it is removed.  Matched as whole
+# tokens right after the day (日/号/天 or a dotted date), after Chinese numerals were converted.
+_PART_OF_DAY = ("凌晨|清晨|早晨|早上|早间|上午|中午|午间|正午|下午|午后|傍晚|黄昏|晚上|晚间|夜间|夜里|深夜|"
+                "半夜|午夜|白天|全天|晚|夜|早")
+_CN_CLOCK_DIGITS = "零〇一二两三四五六七八九十"
+_CLOCK = (r"(?:(?:[01]?\d|2[0-4]):[0-5]\d(?::[0-5]\d)?(?:时|点)?"
+          r"|[\d" + _CN_CLOCK_DIGITS + r"]{1,3}[时点](?:[\d" + _CN_CLOCK_DIGITS + r"]{1,3}分|半|整|一刻|三刻)?"
+          r"(?:[\d" + _CN_CLOCK_DIGITS + r"]{1,3}秒)?)(?:许|左右)?")
+_TIME_OF_DAY = r"(?:(?:" + _PART_OF_DAY + r")(?:时分)?\s*(?:" + _CLOCK + r")?|" + _CLOCK + r")"
+_TIME_OF_DAY_RE = re.compile(
+    r"(?P<day>[日号天]|\d{4}[-./]\d{1,2}[-./]\d{1,2}(?!\d))[\sT]*" + _TIME_OF_DAY
+    + r"(?:\s*(?:至|到|-|—|–|~)\s*(?:(?:" + _PART_OF_DAY + r")\s*)?" + _CLOCK + r")?")
+_QUOTES_RE = re.compile(r"[\"'“”‘’「」『』〈〉《》]")  # “十一”期间: quotes carry no date
 _EDGE_PUNCT = " \t\r\n\"'“”‘’()（）[]【】《》「」,，。;；:：、"
 
 
@@ -96,7 +117,7 @@ class _Expr:
     month: int | None = None
     day: int | None = None
     months: tuple[int, int] | None = None   # a run of months in the year: halves, quarters, 年底
-    dekad: int | None = None                # 上旬/中旬/下旬 -> 1/2/3
+    dekads: tuple[int, int] | None = None   # 上旬 (1, 1), 中旬 (2, 2), 下旬 (3, 3), 中下旬 (2, 3)
     fixed: dt.date | None = None            # fully resolved already (今天, 2022-12-09)
 
     @property
@@ -112,27 +133,37 @@ class _NotRecognised(Exception):
     """The deterministic layer does not know this expression (the fallback may)."""
 
 
+class _Unresolvable(Exception):
+    """The expression is understood and has no calendar value (同年3月, 2023年2月29日): null,
+    without asking the fallback, which would guess."""
+
+
 # ---------------------------------------------------------------- cleaning
 
 def _cn_count(match: re.Match[str]) -> str:
+    written = match.group(match.lastindex or 1)
     try:
-        return str(int(cn2an.cn2an(match.group(1), "normal")))
+        return str(int(cn2an.cn2an(written, "normal")))
     except (ValueError, KeyError, IndexError):
-        return match.group(1)
+        return written
 
 
 def _clean(text: str) -> str:
-    s = _WEEKDAY_RE.sub("", fold_text(text)).strip(_EDGE_PUNCT)
-    if re.search(r"\d[日号]|\d{4}[-./]\d{1,2}[-./]\d{1,2}", s):
-        s = _TIME_OF_DAY_RE.sub("", s) or s  # 10月12日上午9时, 2022-12-09 10:03:42 -> the day
-    s = re.sub(r"\s+", "", s)
+    s = _QUOTES_RE.sub("", _WEEKDAY_RE.sub("", fold_text(text))).strip(_EDGE_PUNCT)
+    # numerals first, so that the time-of-day strip sees 9月15号上午10点 and not 九月十五号…
     s = _CN_YEAR_RE.sub(lambda m: str(cn_digits_to_int(m.group(1)) or m.group(1)), s)
     s = _CN_COUNT_RE.sub(_cn_count, s)
     s = _CN_RANGE_HEAD_RE.sub(_cn_count, s)
+    s = _TIME_OF_DAY_RE.sub(lambda m: m["day"], s)  # 3月2日晚, 6月1日9:00时至… -> the day
+    s = re.sub(r"\s+", "", s)
     s = s.replace("月份", "月").replace("年份", "年")
+    s = re.sub(r"([上中])[、，,和及与]([中下])旬", r"\1\2旬", s)  # 8月上、中旬 -> 8月上中旬
     changed = True
     while changed and s:
         changed = False
+        stripped = s.strip(_EDGE_PUNCT)
+        if stripped and stripped != s:
+            s, changed = stripped, True
         for word in _LEADING_WORDS:
             if s.startswith(word) and len(s) > len(word) and not s.startswith("至今"):
                 s, changed = s[len(word):], True
@@ -147,7 +178,9 @@ def _clean(text: str) -> str:
 # ---------------------------------------------------------------- parsing
 
 def _parse_single(s: str, doc: dt.date | None) -> _Expr:
-    """One expression without a range separator (raises _NotRecognised)."""
+    """One expression without a range separator (raises _NotRecognised, _Unresolvable)."""
+    if s.startswith(_STORY_PREFIXES) or _CN_BARE_DAY_RE.fullmatch(s):
+        raise _Unresolvable(s)  # 同年3月, 次年年底, 当年末; 三日 (a duration as often as a day)
     if s in _RELATIVE_DAYS:
         if doc is None:
             return _Expr()  # recognised, unresolvable
@@ -204,7 +237,7 @@ def _parse_single(s: str, doc: dt.date | None) -> _Expr:
         if edge.endswith("旬"):
             if expr.day is not None:
                 raise _NotRecognised(s)
-            expr.dekad = "上中下".index(edge[0]) + 1
+            expr.dekads = _dekads(edge)
         return expr
     match = _DAY_RE.fullmatch(rest)
     if match and expr.year is None:
@@ -220,9 +253,15 @@ def _parse_single(s: str, doc: dt.date | None) -> _Expr:
             expr.year, expr.month = index // 12, index % 12 + 1
             edge = match["edge"] or ""
             if edge.endswith("旬"):
-                expr.dekad = "上中下".index(edge[0]) + 1
+                expr.dekads = _dekads(edge)
             return expr
     raise _NotRecognised(s)
+
+
+def _dekads(edge: str) -> tuple[int, int]:
+    """上旬 -> (1, 1), 中下旬 -> (2, 3), 上中旬 -> (1, 2)."""
+    named = ["上中下".index(ch) + 1 for ch in edge[:-1]]
+    return named[0], named[-1]
 
 
 def _validate(expr: _Expr) -> None:
@@ -239,7 +278,8 @@ def _recent_year(expr: _Expr, doc: dt.date) -> tuple[int, int | None]:
         if expr.month is None:   # a bare day: this month, or the next when that day has passed
             index = doc.year * 12 + doc.month - 1 + (1 if expr.day is not None and expr.day < doc.day else 0)
             return index // 12, index % 12 + 1
-        return (doc.year + 1 if expr.month < doc.month else doc.year), expr.month
+        earlier = expr.month < doc.month
+        return _year_with_day(doc.year + 1 if earlier else doc.year, expr, 1), expr.month
     if expr.month is None:  # a bare day (12日): the latest month that has it, not after doc
         index = doc.year * 12 + doc.month - 1
         if expr.day is not None and expr.day > doc.day:
@@ -249,7 +289,18 @@ def _recent_year(expr: _Expr, doc: dt.date) -> tuple[int, int | None]:
         return index // 12, index % 12 + 1
     later = expr.month > doc.month or (
         expr.month == doc.month and expr.day is not None and expr.day > doc.day)
-    return (doc.year - 1 if later else doc.year), expr.month
+    return _year_with_day(doc.year - 1 if later else doc.year, expr, -1), expr.month
+
+
+def _year_with_day(year: int, expr: _Expr, step: int) -> int:
+    """*year*, or the nearest year in the direction *step* whose calendar has the month-day
+    (2月29日: the latest leap year not after the document, or in a plan the next one)."""
+    if expr.month is None or expr.day is None:
+        return year
+    for candidate in range(year, year + 9 * step, step):
+        if expr.day <= calendar.monthrange(candidate, expr.month)[1]:
+            return candidate
+    return year  # no such day in any year (4月31日): _resolve rejects it
 
 
 def _resolve(expr: _Expr, doc: dt.date | None) -> _Span | None:
@@ -278,12 +329,13 @@ def _resolve(expr: _Expr, doc: dt.date | None) -> _Span | None:
         try:
             dt.date(year, month, expr.day)
         except ValueError:
-            raise _NotRecognised("invalid day") from None
+            raise _Unresolvable("no such day") from None  # 2月30日, 2023年2月29日
         point = _Point(year, month, expr.day)
         return point, point
-    if expr.dekad is not None:
+    if expr.dekads is not None:
         last = calendar.monthrange(year, month)[1]
-        first_day, last_day = {1: (1, 10), 2: (11, 20), 3: (21, last)}[expr.dekad]
+        first_day = {1: 1, 2: 11, 3: 21}[expr.dekads[0]]
+        last_day = {1: 10, 2: 20, 3: last}[expr.dekads[1]]
         return _Point(year, month, first_day), _Point(year, month, last_day)
     return _Point(year, month), _Point(year, month)
 
@@ -325,6 +377,8 @@ def _join_range(head: _Expr, tail: _Expr, doc: dt.date | None, next_year: bool =
     first = _resolve(head, doc)
     if first is None:
         return None
+    if tail.month is None and tail.day is not None and tail.months is None and first[0].month is not None:
+        tail.month = first[0].month  # 10日至12日: the end is in the month the start resolved to
     if tail.year is None and tail.fixed is None:
         tail.year = first[0].year + (1 if next_year else 0)  # the range continues from its start's year
     last = _resolve(tail, doc)
@@ -368,12 +422,12 @@ def _own(s: str, doc: dt.date | None) -> str | None:
     try:
         span = _parse_period(s, doc)
     except _NotRecognised:
-        for suffix in _ANCHOR_SUFFIXES:  # 6月底前: the anchor is 6月底
-            if s.endswith(suffix) and len(s) > len(suffix) and not s.endswith("年前"):
-                span = _parse_period(s[: -len(suffix)], doc)
-                break
-        else:
+        # 6月底前, 2030年前, 2025年或以后, 2023年及之前: the anchor is normalised.  An anchor
+        # that is not a date (三年 of 三年前 "three years ago") stays unrecognised here.
+        suffix = _ANCHOR_SUFFIX_RE.search(s)
+        if suffix is None or suffix.start() == 0:
             raise
+        span = _parse_period(s[: suffix.start()], doc)
     return None if span is None else _format(span)
 
 
@@ -451,9 +505,11 @@ def normalize_date(text: str, doc_date: str | None = None, upcoming: bool = Fals
 
 def _normalize(text: str, doc: dt.date | None) -> str | None:
     s = _clean(text or "")
-    if not s or s in VAGUE or s.startswith(("近", "日前")):
+    if not s or s in VAGUE or s.startswith(("近", "日前") + _STORY_PREFIXES):
         return None
     try:
         return _own(s, doc)
+    except _Unresolvable:
+        return None
     except _NotRecognised:
         return _fallback(s, doc)

@@ -7,6 +7,11 @@ scale characters 十/百/千/万/亿 (``224.06亿``, ``1.2万亿``, ``3千万``,
 ``1亿2000万``).  The integer syntax of Chinese numerals is delegated to
 ``cn2an``; scales, decimals and Arabic parts are computed here with
 ``Decimal`` so that 224.06亿 is exactly 22406000000.
+
+Colloquial elisions are read as speakers mean them: a single digit written
+right after a scale word, with nothing after it, counts in the next lower
+unit (两万五 = 25000, 二十六万五 = 265000, 一亿五 = 1.5亿, 3千5 = 3500);
+an explicit 零 keeps the digit a unit (一万零五 = 10005).
 """
 from __future__ import annotations
 
@@ -70,6 +75,15 @@ def _cn_run_value(run: str) -> Decimal | None:
     return Decimal(int(value))
 
 
+def _elided_digit(kind: str, text: str) -> int | None:
+    """The digit of a lone single-digit token (五, 5) that may be an elision after a scale."""
+    if kind == "arabic" and len(text) == 1:
+        return int(text)
+    if kind == "cn" and len(text) == 1 and text in CN_DIGIT_VALUES and CN_DIGIT_VALUES[text] > 0:
+        return CN_DIGIT_VALUES[text]
+    return None
+
+
 def _section_value(tokens: list[tuple[str, str]]) -> Decimal | None:
     """Value of the tokens between two big scales (万/亿): Arabic, Chinese or mixed (3千5百)."""
     if all(kind == "cn" for kind, _ in tokens):
@@ -88,7 +102,12 @@ def _section_value(tokens: list[tuple[str, str]]) -> Decimal | None:
             total += number * SMALL_SCALES[next_text]
             i += 2
         else:
-            total += number
+            previous = tokens[i - 1][1] if i else ""
+            digit = _elided_digit(kind, text)
+            if previous in SMALL_SCALES and digit is not None and SMALL_SCALES[previous] > 10:
+                total += digit * SMALL_SCALES[previous] // 10  # 3千5 = 3500 (elision)
+            else:
+                total += number
             i += 1
     return total
 
@@ -116,11 +135,13 @@ def parse_number(text: str) -> Decimal | None:
     committed = Decimal(0)   # everything already multiplied by 亿
     wan = Decimal(0)         # everything already multiplied by 万 (not yet by 亿)
     seen_big = seen_wan = False
+    last_scale = 0           # multiplier of the last big scale group: 万 10^4, 亿 10^8, 万亿 10^12
     section: list[tuple[str, str]] = []
     for kind, token in tokens:
         if kind != "big":
             section.append((kind, token))
             continue
+        last_scale = BIG_SCALES[token] * (10**4 if not section and seen_wan and token in "亿億" else 1)
         value = _section_value(section) if section else None
         if section and value is None:
             return None
@@ -141,6 +162,9 @@ def parse_number(text: str) -> Decimal | None:
             wan = Decimal(0)
             seen_wan = False
         seen_big = True
+    if seen_big and len(section) == 1 and _elided_digit(*section[0]) is not None:
+        # 两万五, 二十六万五, 一亿五: the lone digit counts in the next lower unit
+        return committed + wan + _elided_digit(*section[0]) * (last_scale // 10)
     tail = _section_value(section) if section else Decimal(0)
     if tail is None:
         return None

@@ -40,6 +40,18 @@ class Tagger(ABC):
     def tag(self, texts: Sequence[str]) -> list[list[TaggedSpan]]:
         """Tag each text; spans are offsets into that text, non-overlapping, sorted."""
 
+    @property
+    def extra_heads(self) -> tuple[str, ...]:
+        """Other span heads the pipeline reads besides the entities (``trigger``: learned event triggers)."""
+        return ()
+
+    def tag_heads(self, texts: Sequence[str], heads: tuple[str, ...]) -> dict[str, list[list[TaggedSpan]]]:
+        """Spans of each head in ``heads`` ("domain": the entities); a tagger with one head has only "domain"."""
+        unknown = [h for h in heads if h != "domain"]
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no head {unknown[0]!r}")
+        return {"domain": self.tag(texts)}
+
     @classmethod
     @abstractmethod
     def load(cls, path: Path, meta: dict[str, Any], precision: str | None = None) -> "Tagger":

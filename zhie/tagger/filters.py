@@ -11,12 +11,17 @@
   (集团, 集团公司 used as an anaphor) is no name and is dropped; an ORG whose name ends in
   公司 is a COMPANY (GUIDELINES §2.3);
 - a name (ZONE, OFFICIAL, COMPANY, ORG, PROJECT) has at least two characters;
+- a ZONE is a named zone (SCHEMA, "Span rules seen on real web and news-wire pages"): a span with no
+  zone word that ends like an administrative place, port, road or bridge (城关镇, 某某区, 某某港, 某某大桥)
+  is no ZONE, nor is a zone-type phrase with no name of its own (综合保税区, 国家级经济技术开发区,
+  临空经济区) — see zone_words.py;
 - a number without a unit followed by a counting word (282.38万人次, 520万单) is a count, not an
   AMOUNT (10亿元以上项目 keeps its span: it ends in a unit).
 """
 from __future__ import annotations
 
 from .base import TaggedSpan
+from .zone_words import is_unnamed_zone_type, is_place_not_zone
 
 WRAPPERS = "“”\"'‘’《》〈〉（）()【】[]「」『』 \u3000\n\t、，,。；;：:"
 OPEN_BRACKETS = "(（"
@@ -121,6 +126,9 @@ def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
         if span is None or is_byline(text, span) or is_doctrine(text, span):
             continue
         if span.label in NAME_LABELS and span.end - span.start < 2:
+            continue
+        if span.label == "ZONE" and (is_place_not_zone(text[span.start:span.end])
+                                     or is_unnamed_zone_type(text[span.start:span.end])):
             continue
         if span.label == "AMOUNT" and (not NUMERALS.intersection(text[span.start:span.end])
                                        or is_count(text, span)):

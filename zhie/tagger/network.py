@@ -21,3 +21,9 @@ class CharTaggerNet(nn.Module):
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, head: str = "domain") -> torch.Tensor:
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         return self.heads[head](self.dropout(hidden))
+
+    def forward_heads(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                      heads: tuple[str, ...]) -> dict[str, torch.Tensor]:
+        """The logits of several heads from one pass of the encoder."""
+        hidden = self.dropout(self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state)
+        return {h: self.heads[h](hidden) for h in heads}

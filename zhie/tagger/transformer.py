@@ -89,7 +89,11 @@ class TransformerTagger(Tagger):
 
     def probabilities(self, texts: Sequence[str], head: str = "domain") -> list[np.ndarray]:
         """Per-character tag probabilities (length, n_tags) for each text."""
-        out: list[np.ndarray | None] = [None] * len(texts)
+        return self.head_probabilities(texts, (head,))[head]
+
+    def head_probabilities(self, texts: Sequence[str], heads: tuple[str, ...]) -> dict[str, list[np.ndarray]]:
+        """Per-character tag probabilities of several heads, from one encoder pass per batch."""
+        out: dict[str, list] = {h: [None] * len(texts) for h in heads}
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         v = self.vocab
         with torch.inference_mode():
@@ -102,14 +106,25 @@ class TransformerTagger(Tagger):
                     enc = [v.cls_id] + v.encode(texts[i]) + [v.sep_id]
                     ids[row, :len(enc)] = torch.tensor(enc)
                     mask[row, :len(enc)] = 1
-                probs = torch.softmax(self.net(ids, mask, head=head).float(), dim=-1).numpy()
-                for row, i in enumerate(idx):
-                    out[i] = probs[row, 1:1 + len(texts[i])]
-        return out  # type: ignore[return-value]
+                logits = self.net.forward_heads(ids, mask, heads)
+                for h in heads:
+                    probs = torch.softmax(logits[h].float(), dim=-1).numpy()
+                    for row, i in enumerate(idx):
+                        out[h][i] = probs[row, 1:1 + len(texts[i])]
+        return out
+
+    @property
+    def extra_heads(self) -> tuple[str, ...]:
+        """Heads beyond the entity head that the pipeline reads (the learned event triggers)."""
+        return ("trigger",) if "trigger" in self.tagsets else ()
 
     def tag(self, texts: Sequence[str], head: str = "domain") -> list[list[TaggedSpan]]:
+        return self.tag_heads(texts, (head,))[head]
+
+    def tag_heads(self, texts: Sequence[str], heads: tuple[str, ...]) -> dict[str, list[list[TaggedSpan]]]:
+        """Spans of several heads, from one encoder pass."""
         for t in texts:
             if len(t) > self.max_len:
                 raise ValueError(f"window of {len(t)} characters exceeds max_len {self.max_len}")
-        tagset = self.tagsets[head]
-        return [decode(p, tagset) if len(p) else [] for p in self.probabilities(texts, head)]
+        probs = self.head_probabilities(texts, heads)
+        return {h: [decode(p, self.tagsets[h]) if len(p) else [] for p in probs[h]] for h in heads}

@@ -71,13 +71,21 @@ def is_noise_line(text: str) -> bool:
     return bool(_NOISE_LINE.match(text))
 
 
-def find_date(text: str) -> str | None:
-    """The first valid yyyy-mm-dd date written with digits in ``text``, ISO formatted."""
+def find_date_span(text: str) -> tuple[int, int, str] | None:
+    """``(start, end, iso)`` of the first valid yyyy-mm-dd date written with digits in ``text``;
+    the span takes a closing 日 (``2022年03月07日``) and never the clock time after the date."""
     for match in _DATE.finditer(text):
         year, month, day = (int(g) for g in match.groups())
         if 1 <= month <= 12 and 1 <= day <= 31:
-            return f"{year:04d}-{month:02d}-{day:02d}"
+            end = match.end() + (text[match.end():match.end() + 1] in ("日", "号"))
+            return match.start(), end, f"{year:04d}-{month:02d}-{day:02d}"
     return None
+
+
+def find_date(text: str) -> str | None:
+    """The first valid yyyy-mm-dd date written with digits in ``text``, ISO formatted."""
+    found = find_date_span(text)
+    return found[2] if found else None
 
 
 def is_meta_line(text: str) -> bool:

@@ -27,6 +27,9 @@ class CleanText:
     text: str               # the cleaned text
     index: tuple[int, ...]  # index[i] = position in `original` of text[i]; strictly increasing
     doc_date: str | None    # publication date (yyyy-mm-dd) found in site boilerplate, else None
+    # the publication timestamps of the page's meta lines, which are not in `text`: (original start,
+    # original end, yyyy-mm-dd) of each date part (SCHEMA: a page timestamp is a DATE of its date part)
+    timestamps: tuple[tuple[int, int, str], ...] = ()
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map cleaned ``[start, end)`` to original ``[index[start], index[end-1] + 1)``.
@@ -99,6 +102,16 @@ def _looks_like_body(text: str) -> bool:
     return not is_title_like(text)
 
 
+def _timestamp(line: _Line) -> tuple[int, int, str] | None:
+    """The date part of a meta line, in original offsets."""
+    found = boilerplate.find_date_span(line.text)
+    if found is None:
+        return None
+    start, end, iso = found
+    keep = line.chars.keep
+    return keep[start], keep[end - 1] + 1, iso
+
+
 def _classify(lines: list[_Line]) -> tuple[list[str], str | None]:
     """Kind of every line, and the publication date from the first meta line."""
     kinds: list[str] = []
@@ -164,6 +177,7 @@ def clean_text_with_decisions(original: str) -> tuple[CleanText, list[Paragraph]
     """Clean ``original``; also return its paragraphs and the column-break decisions (for inspection)."""
     lines = _split_lines(original)
     kinds, doc_date = _classify(lines)
+    timestamps = tuple(ts for line, kind in zip(lines, kinds) if kind == _META and (ts := _timestamp(line)))
     paragraphs = _paragraphs(lines, kinds)
     decisions = decide_joins(paragraphs)
     index: list[int] = []
@@ -172,7 +186,7 @@ def clean_text_with_decisions(original: str) -> tuple[CleanText, list[Paragraph]
             index.append(paragraphs[i - 1].line_end)  # the original '\n' after the previous paragraph
         index.extend(p.keep)
     text = "".join(original[i] for i in index)
-    return CleanText(original, text, tuple(index), doc_date), paragraphs, decisions
+    return CleanText(original, text, tuple(index), doc_date, timestamps), paragraphs, decisions
 
 
 def clean_text(original: str) -> CleanText:

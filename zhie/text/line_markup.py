@@ -3,7 +3,9 @@
 Given the original text and the bounds of one line, decide which characters
 survive: HTML tags and entities, invisible characters, a markdown heading mark
 (``#``/``##``/``###`` + space) and decorative markers (▲ ■ ● …) at the line start
-are deleted, leading/trailing whitespace (including U+3000 and nbsp) is stripped,
+are deleted, and so are web addresses and image file names (``http://…/a.jpg``,
+``IMG_20220307091530.jpg``, ``微信截图_2024….png``) wherever they stand, so that the text
+glued after one is kept and their digits are never read as a date; leading/trailing whitespace (including U+3000 and nbsp) is stripped,
 and runs of inner whitespace are reduced to their first character.
 The result is a list of ORIGINAL positions, so nothing is ever rewritten.
 """
@@ -16,6 +18,11 @@ from dataclasses import dataclass
 _HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 # &nbsp; &amp; &#12288; &#x3000;
 _HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,10});")
+# A web address: ASCII up to an image extension, else up to the first non-ASCII or space character.
+_URL = re.compile(r"(?:https?://|www\.)(?:[\x21-\x7e]*?\.(?:jpe?g|png|gif|bmp|webp)(?![A-Za-z])|[\x21-\x7e]+)", re.I)
+# An image file name: at the line start or after a space, a name without spaces or CJK punctuation.
+_IMAGE_FILE = re.compile(r"(?:(?<=^)|(?<=\s))[^\s，。、；：！？,;:!?“”‘’（）()【】《》]{1,60}?\.(?:jpe?g|png|gif|bmp|webp)(?![A-Za-z])",
+                         re.I)
 _INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}(?=\s)")
 DECORATIVE_MARKERS = set("▲△▼▽■□●○◆◇★☆►▶◀•◎※")
@@ -31,8 +38,11 @@ class LineChars:
 
 
 def _deleted_by_markup(line: str) -> set[int]:
-    """Positions (relative to the line) of HTML tags, entities and invisible characters."""
+    """Positions (relative to the line) of HTML tags, entities, addresses, image names, invisible characters."""
     gone: set[int] = set()
+    for pattern in (_URL, _IMAGE_FILE):
+        for match in pattern.finditer(line):
+            gone.update(range(match.start(), match.end()))
     for match in _HTML_TAG.finditer(line):
         gone.update(range(match.start(), match.end()))
     for match in _HTML_ENTITY.finditer(line):
