@@ -2,6 +2,7 @@
 
     python benchmarks/tagger_throughput.py --seeds ../shared/seeds [--model models/zhie-ner-small] [--rounds 3]
     python benchmarks/tagger_throughput.py --seeds ../shared/seeds --precision fp32   # another precision
+    python benchmarks/tagger_throughput.py --seeds ../shared/seeds --compare /tmp/zhie-0.2.0   # two models in one run
 
 Both systems get the same texts: the seed files' non-empty lines (LAC is a line tagger).
 zhie is timed twice: the tagger alone on its windows, and the whole pipeline on the full
@@ -39,6 +40,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0 = default)")
     ap.add_argument("--precision", default=None, help="auto, fp32, bf16 or int8 (default: $ZHIE_PRECISION, else auto)")
+    ap.add_argument("--compare", default=None,
+                    help="a second zhie model folder timed in the same rounds (its ratio to --model is reported)")
     args = ap.parse_args()
 
     import torch
@@ -64,6 +67,11 @@ def main() -> int:
     n_window_chars = sum(len(w) for w in windows)
     nlp.tagger.tag(windows[:8])
     zhie_rss = rss_mb()
+    other = Pipeline.load(args.compare, precision=args.precision) if args.compare else None
+    if other is not None:
+        other.tagger.tag(windows[:8])
+    t_other_tag: list[float] = []
+    t_other_pipe: list[float] = []
 
     t_lac, t_tag, t_pipe = [], [], []
     for _ in range(args.rounds):
@@ -73,6 +81,12 @@ def main() -> int:
             nlp.tagger.tag(windows[b:b + 64])
         t_tag.append(time.perf_counter() - t)
         t = time.perf_counter(); list(nlp.pipe(Document(d) for d in docs)); t_pipe.append(time.perf_counter() - t)
+        if other is not None:
+            t = time.perf_counter()
+            for b in range(0, len(windows), 64):
+                other.tagger.tag(windows[b:b + 64])
+            t_other_tag.append(time.perf_counter() - t)
+            t = time.perf_counter(); list(other.pipe(Document(d) for d in docs)); t_other_pipe.append(time.perf_counter() - t)
 
     lac_cps = n_chars / statistics.median(t_lac)
     tag_cps = n_window_chars / statistics.median(t_tag)
@@ -90,6 +104,14 @@ def main() -> int:
                    "end": round(rss_mb())},
         "peak_rss_mb": round(peak_mb()),
     }
+    if other is not None:
+        other_tag = n_window_chars / statistics.median(t_other_tag)
+        other_pipe = n_doc_chars / statistics.median(t_other_pipe)
+        report["compare"] = {"model": {"name": other.model.name, "version": other.model.version,
+                                       "precision": other.tagger.precision},
+                             "tagger_chars_per_s": round(other_tag), "pipeline_chars_per_s": round(other_pipe),
+                             "ratio_tagger_model_vs_compare": round(tag_cps / other_tag, 3),
+                             "ratio_pipeline_model_vs_compare": round(pipe_cps / other_pipe, 3)}
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
 

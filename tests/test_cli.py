@@ -136,3 +136,12 @@ def test_extract_writes_displacy_page_and_docbin(tmp_path):
     rec = json.loads((tmp_path / "a.jsonl").read_text(encoding="utf-8"))
     assert [(e.start_char, e.end_char, e.label_) for e in docs[0].ents] == [
         (e["start"], e["end"], e["label"]) for e in rec["entities"]]
+
+
+def test_version_and_python_dash_m():
+    import subprocess
+    import sys
+
+    import zhie
+    out = subprocess.run([sys.executable, "-m", "zhie", "--version"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == f"zhie {zhie.__version__}"

@@ -70,8 +70,8 @@ CASES = [
     ("300m²", 300.0, "m2", False),
     ("300m2", 300.0, "m2", False),
     ("3000m<sup>2</sup>", 3000.0, "m2", False),
-    ("2万平方公里", 20000.0, "km2", False),
-    ("20公顷", 20.0, "ha", False),
+    ("2万平方公里", 2e10, "m2", False),
+    ("20公顷", 200000.0, "m2", False),
     # energy, power, volume, length, foreign money
     ("10万千瓦", 100000.0, "kW", False),
     ("5000千瓦", 5000.0, "kW", False),

@@ -164,6 +164,50 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fit_head(args: argparse.Namespace) -> int:
+    """Fit one head of a model on its frozen encoder (training/heads.py) and save the model elsewhere."""
+    import dataclasses
+
+    import torch
+
+    from zhie.standoff import join_texts
+    from zhie.tagger import read_meta
+
+    from .domain import doc_to_trigger_examples
+    from .examples import read_jsonl
+    from .heads import fit_head
+    from .trainer import HEAD_LABELS, build_from_model, save_model, set_seed
+
+    if args.head != "trigger":
+        print("zhie train fit-head: only the trigger head is fitted this way", file=sys.stderr)
+        return 2
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    set_seed(args.seed)
+    state = build_from_model(Path(args.model))
+    meta = read_meta(Path(args.model))
+    docs = []
+    for path in [args.train, *(args.extra_train or [])]:
+        docs += join_texts(read_jsonl(Path(path)), args.texts)
+    max_len = int(meta.get("max_len", 128)) - 2
+    examples = [ex for d in docs for ex in doc_to_trigger_examples(d, max_len)]
+    if not examples:
+        print("zhie train fit-head: no document annotated for events", file=sys.stderr)
+        return 2
+    t0 = time.time()
+    fit = fit_head(state.net, state.vocab, examples, args.head, HEAD_LABELS[args.head], epochs=args.epochs,
+                   lr=args.lr, outside_weight=args.outside_weight, seed=args.seed)
+    record = dict(dataclasses.asdict(fit), stage="fit-head", seconds=round(time.time() - t0, 1),
+                  data=[str(p) for p in [args.train, *(args.extra_train or [])]])
+    state.history.append(record)
+    meta = dict(meta, version=args.version or meta.get("version"))
+    meta.setdefault("training", {})["history"] = state.history
+    meta.setdefault("linker", {}).update({"trigger_policy": args.policy, "trigger_threshold": args.threshold})
+    save_model(state, Path(args.out), meta)
+    print(json.dumps(record, ensure_ascii=False))
+    return 0
+
+
 def cmd_public_eval(args: argparse.Namespace) -> int:
     from zhie.tagger import read_meta
     from zhie.tagger.transformer import TransformerTagger
@@ -224,6 +268,23 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=type(f.default), default=None)
     p.add_argument("--steps", dest="domain_steps", type=int, default=None, help="same as --domain-steps")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("fit-head", help="fit one head (trigger) of a model on its frozen encoder")
+    p.add_argument("--model", required=True, help="the model folder to start from")
+    p.add_argument("--head", default="trigger")
+    p.add_argument("--train", default=str(ANN / "train.jsonl"))
+    p.add_argument("--extra-train", nargs="*")
+    p.add_argument("--texts", help="JSON Lines of {id, text} for standoff article files")
+    p.add_argument("--epochs", type=int, default=40)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--outside-weight", type=float, default=0.3, help="loss weight of the O tag")
+    p.add_argument("--policy", default="union", help="the linker's trigger policy written into meta.json")
+    p.add_argument("--threshold", type=float, default=0.5, help="the linker's trigger threshold (meta.json)")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--version", help="version of the saved model (default: the input's)")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_fit_head)
 
     p = sub.add_parser("public-eval", help="CLUENER dev / MSRA test scores of a model's auxiliary heads")
     p.add_argument("--model", required=True)

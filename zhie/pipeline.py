@@ -68,6 +68,11 @@ class Pipeline:
         return Linker(event_finder=EventFinder(scorer=scorer, trigger_policy=options.get("trigger_policy", "rules"),
                                                trigger_threshold=float(options.get("trigger_threshold", 0.5))))
 
+    def _reads_triggers(self) -> bool:
+        """The learned trigger head is run only when the tagger has one and the event layer reads it."""
+        finder = getattr(self.linker, "event_finder", None)
+        return "trigger" in self.tagger.extra_heads and getattr(finder, "trigger_policy", "rules") != "rules"
+
     @property
     def meta(self) -> dict:
         return getattr(self.tagger, "meta", {})
@@ -99,7 +104,7 @@ class Pipeline:
         prepared = [self._prepare(d) for d in docs]
         jobs = [(k, w) for k, p in enumerate(prepared) for w in p.windows]
         texts = [prepared[k].clean.text[w.start:w.end] for k, w in jobs]
-        heads = ("domain",) + self.tagger.extra_heads
+        heads = ("domain",) + (("trigger",) if self._reads_triggers() else ())
         tagged: dict[str, list] = {h: [] for h in heads}
         for b in range(0, len(texts), self.window_batch):
             for h, spans in self.tagger.tag_heads(texts[b:b + self.window_batch], heads).items():

@@ -40,6 +40,8 @@ def _enough(hit: TriggerHit, cands: list[ArgCandidate]) -> bool:
     a meeting's name, chair or attendee.  A plain-span place alone (组织企业家赴长三角地区考察学习)
     is too little for a visit."""
     core = [c for c in cands if c.role in CORE_ROLES[hit.type]]
+    if hit.type == SIGN and hit.reason == "ceremony":   # a ceremony mention: its party or who attends
+        return any(c.role in ("party", "witness") for c in cands)
     if hit.type == VISIT:
         return any(c.role != "target" or c.mention is not None for c in core)
     return bool(core)

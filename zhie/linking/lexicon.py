@@ -11,7 +11,7 @@ SIGN, VISIT, MEETING = "SIGN_CONTRACT", "VISIT_INSPECT", "MEETING"
 # trigger (参观考察, 主持召开): one mention, one event.
 TRIGGER_WORDS: dict[str, tuple[str, ...]] = {
     SIGN: ("签约", "签订", "签署", "签下"),
-    VISIT: ("调研", "考察", "视察", "察看", "查看", "走访", "观摩", "参观"),
+    VISIT: ("调研", "考察", "视察", "察看", "查看", "走访", "观摩", "参观", "督导"),
     MEETING: ("召开", "举行", "举办", "主持", "座谈"),
 }
 HOLDING_VERBS = ("召开", "举行", "举办")
@@ -40,11 +40,16 @@ SPEECH_WORDS = ("讲话", "指示", "精神", "要求", "嘱托")
 FORMULAIC_AFTER = ("重要讲话", "重要指示", "讲话精神", "指示精神", "时的重要", "时的讲话", "时的指示", "指示要求")
 # Noun uses of a VISIT trigger word: 考察团, 调研组, 观摩团, 调研指示, 考察结束后 …
 VISIT_NOUN_NEXT = ("团", "组", "员", "指示", "结束", "期间", "报告", "成果", "中", "课题", "对象", "点", "路线")
+# A visit named as the setting of what follows is a mention of its own (GUIDELINES §10.17: 调研中，…)
+VISIT_SETTING_NEXT = ("中，", "中,", "过程中，", "过程中,", "期间，", "期间,")
 VISIT_NOUN_PREV = ("此次", "这次", "本次", "该次", "一次", "一周一", "上次", "的")
 # Aggregate statistics and noun uses of a SIGN trigger word.
 SIGN_NOUN_NEXT = ("一批", "仪式", "活动", "金额", "总额", "额", "率", "开工率", "前", "后", "会", "项目", "的", "资金",
                   "即")
 SIGN_NOUN_PREV = ("累计", "新", "已", "引进", "当年", "“", "\"")
+# A signing ceremony named after the signing is a mention of it (SCHEMA: 出席签约仪式, 签约仪式上，X表示)
+CEREMONY_NOUNS = ("仪式", "活动")
+CEREMONY_ATTENDANCE = ("出席", "参加", "见证", "主持", "莅临", "参与", "致辞", "讲话")
 PLEDGE_WORDS = ("承诺书", "责任书", "责任状", "承诺")
 
 # --- role cues -------------------------------------------------------------------------------

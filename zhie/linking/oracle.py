@@ -98,9 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("gold", help="gold JSON Lines (annotations/train.jsonl, annotations/dev.jsonl)")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("--errors", action="store_true", help="also list relation and event errors per document")
+    ap.add_argument("--texts", help="JSON Lines of {id, text} that standoff gold is joined to")
     args = ap.parse_args(argv)
+    from ..standoff import join_texts
     with open(args.gold, encoding="utf-8") as f:
-        gold = [json.loads(line) for line in f if line.strip()]
+        gold = join_texts([json.loads(line) for line in f if line.strip()], args.texts)
     linker = Linker()
     pred = [predict_links(g, linker) for g in gold]
     report = evaluate(gold, pred)

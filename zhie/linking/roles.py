@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from . import Mention
 from .lexicon import (ALONG_CUES, ATTEND_CUES, BODY_SPANS, CHAIR_CUES, COMPANION_CUES, GROUP_MODIFIERS, MEETING,
                       PLACE_PREPS, PLACE_STOPS, SIGN, VISIT, VISITOR_GROUPS, WITNESS_CUES)
+from .lexicon import CEREMONY_ATTENDANCE
 from .sentence import ORG_LABELS, SentenceView
 from .triggers import TriggerHit
 
@@ -139,8 +140,6 @@ def sign_arguments(sv: SentenceView, hit: TriggerHit, hits: list[TriggerHit]) ->
         if _located(sv, m) and "与" not in sv.full[m.cend:hit.start]:
             continue
         out.append(_ent("party", m, "party:clause+title" if _title_phrase_org(sv, m) else "party:clause"))
-    for s, e in body_spans(sv, cs, hit.start):
-        out.append(_span("party", s, e, "party:body"))
     if sv.is_headline():
         out += _kicker_default(sv, "party", out)
     # amount, project, agreement after the trigger (a headline may put them before it)
@@ -152,7 +151,8 @@ def sign_arguments(sv: SentenceView, hit: TriggerHit, hits: list[TriggerHit]) ->
         out.append(_ent("project", m, "project:after" if m.cstart >= hit.end else "project:before"))
     for a in _ANGLE.finditer(sv.full, hit.end, after_end):
         out.append(_span("agreement", a.start(1), a.end(1), "agreement:angle"))
-    for m in people_of(sv, WITNESS_CUES):
+    # at a ceremony mention everybody attending is a witness (SCHEMA); elsewhere who 见证s
+    for m in people_of(sv, WITNESS_CUES + CEREMONY_ATTENDANCE if hit.reason == "ceremony" else WITNESS_CUES):
         out.append(_ent("witness", m, "witness:cue"))
     d = date_of(sv, hit)
     if d:
@@ -321,8 +321,6 @@ def visit_arguments(sv: SentenceView, hit: TriggerHit, hits: list[TriggerHit]) -
             out.append(_ent("visitor", m, "visitor:org"))
         else:
             out.append(_ent("visitor", m, "visitor:before"))
-    for s, e in _group_spans(sv, lo_visit, hit.start):
-        out.append(_span("visitor", s, e, "visitor:group"))
     # targets
     objects = _objects_after(sv, hit, stop)
     lo = earlier[-1] if earlier else ss

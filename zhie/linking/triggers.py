@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import (FORMULAIC_AFTER, HABIT_MARKERS, HOLDING_VERBS, MEETING, METHOD_MARKERS, NOT_MEETING_ENDINGS,
+from .lexicon import (CEREMONY_ATTENDANCE, CEREMONY_NOUNS, FORMULAIC_AFTER, HABIT_MARKERS, HOLDING_VERBS, MEETING, METHOD_MARKERS, NOT_MEETING_ENDINGS,
                       NOT_MEETING_NOUNS, PLAN_MARKERS, PLEDGE_WORDS, SERIES_MARKERS, SIGN, SIGN_NOUN_NEXT,
-                      SIGN_NOUN_PREV, SPEECH_WORDS, STUDY_VERBS, TRIGGER_WORDS, VISIT, VISIT_NOUN_NEXT,
+                      SIGN_NOUN_PREV, SPEECH_WORDS, STUDY_VERBS, TRIGGER_WORDS, VISIT, VISIT_NOUN_NEXT, VISIT_SETTING_NEXT,
                       VISIT_NOUN_PREV)
 from .sentence import SentenceView
 
 _WORDS = sorted(((w, t) for t, ws in TRIGGER_WORDS.items() for w in ws), key=lambda x: -len(x[0]))
 _TRIGGER_RE = re.compile("|".join(re.escape(w) for w, _ in _WORDS))
 _TYPE_OF = {w: t for w, t in _WORDS}
-_COUNT_RE = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+[余多]?(?:个|项|份|家|批|场|次)")
+# (an ordinal is no count: 第六次…交流会)
+_COUNT_RE = re.compile(r"(?<![第0-9０-９一二两三四五六七八九十百千万])[0-9０-９一二两三四五六七八九十百千万]+[余多]?(?:个|项|份|家|批|场|次)")
 # Frequencies: 深入企业调研120余次, 接待考察150批次 (a count of companies visited is fine: 等5家企业).
 _TIMES_RE = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]+[余多]?(?:次|批次|人次|家次|批|场|轮)")
 _EVERY_RE = re.compile(r"每[一二两三四五六七八九十半个]*[年月周日天季旬]")
@@ -34,7 +35,10 @@ _PLAN_OPENING_RE = re.compile(
 # A meeting noun at the end of a name: not the 会 of 社会, 协会, 商会, 委员会, 会员, 会长 ….
 _MEETING_END_RE = re.compile(
     r"(?:座谈会|会议|大会|论坛|峰会|座谈(?!会)|(?<![社协商学工委事都机体领融])会(?![员长展所同计谈商议]))")
-_LEFT_GLUE_RE = re.compile(r"^[”\"’]?(?:在[^，,。；;]{1,16}?)?(?:成功|顺利|隆重|胜利|正式|如期)?$")
+# between a meeting name and its verb: a closing quote, an aside in brackets ((简称“华交会”)), a date
+# (于11月8日, 28日), a place (在济南), a manner (成功, 隆重)
+_LEFT_GLUE_RE = re.compile(r"^[”\"’]?(?:[(（][^()（）]{1,20}[)）])?(?:于?[0-9０-９一二三四五六七八九十]{1,4}[月日号](?:[0-9０-９一二三四五六七八九十]{1,2}[日号])?"
+                           r"(?:[上下]午|晚)?)?(?:在[^，,。；;]{1,16}?)?(?:成功|顺利|隆重|胜利|正式|如期)?$")
 _LEAD_RE = re.compile(r"^(?:[▲■●#\s]|本刊讯|本站讯|本网讯|讯)*")
 
 
@@ -113,10 +117,28 @@ def _clause_rest(sv: SentenceView, end: int) -> str:
 
 
 # -- SIGN_CONTRACT ---------------------------------------------------------------------------
+def _ceremony(sv: SentenceView, s: int, e: int) -> bool:
+    """签约仪式/签约活动 as a mention of the signing (SCHEMA): held (举行…签约仪式, 签约仪式在…举行),
+    attended (出席签约仪式, 见证签约) or a setting (签约仪式上，X表示)."""
+    nxt = _next_text(sv, e)
+    if not nxt.startswith(CEREMONY_NOUNS):
+        return False
+    noun = next(n for n in CEREMONY_NOUNS if nxt.startswith(n))
+    if nxt[len(noun):].startswith("上"):
+        return True
+    cs, ce = sv.clause(s)
+    around = sv.full[cs:s] + "|" + sv.full[e + len(noun):ce]
+    return bool(re.search("(?:" + "|".join(HOLDING_VERBS + CEREMONY_ATTENDANCE) + ")(?!人)", around))
+
+
 def _sign(sv: SentenceView, s: int, e: int) -> TriggerHit | None:
     nxt, prev = _next_text(sv, e), sv.full[max(sv.start, s - 3):s]
+    if _ceremony(sv, s, e):
+        if _plan_before(sv, s) or _method(sv, s) or _habit_before(sv, s) or any(prev.endswith(w) for w in ("“", '"')):
+            return None  # 将举行签约仪式, 每年举办…签约活动
+        return TriggerHit(SIGN, s, e, "ceremony", 0.8)
     if any(nxt.startswith(w) for w in SIGN_NOUN_NEXT) and not nxt.startswith("落地"):
-        return None  # 签约一批, 签约仪式, 签约金额, 签约率, 签约前
+        return None  # 签约一批, 签约金额, 签约率, 签约前
     if any(prev.endswith(w) for w in SIGN_NOUN_PREV):
         return None  # 累计签约, 新签约项目, “签约一批”
     rest = _clause_rest(sv, e)
@@ -139,7 +161,8 @@ def _sign(sv: SentenceView, s: int, e: int) -> TriggerHit | None:
 def _visit(sv: SentenceView, s: int, e: int) -> TriggerHit | None:
     nxt = sv.full[e:sv.end]
     prev = sv.full[max(sv.start, s - 3):s]
-    if any(nxt.startswith(w) for w in VISIT_NOUN_NEXT):
+    setting = nxt.startswith(VISIT_SETTING_NEXT)   # 调研中，…; 考察过程中，X表示
+    if not setting and any(nxt.startswith(w) for w in VISIT_NOUN_NEXT):
         return None  # 考察团, 调研组, 观摩结束后
     if any(prev.endswith(w) for w in VISIT_NOUN_PREV):
         return None  # 此次考察, 一周一调研
@@ -171,9 +194,15 @@ def meeting_name_after(sv: SentenceView, e: int) -> tuple[int, int] | None:
     return _strip_name(sv, start, best)
 
 
+# 推进会、调度会; 座谈会等会议: a 、 or 等 right after a meeting noun (a 、 inside a name, as in
+# 省级开发区、功能区推进工作会议, is no list)
+_MEETING_LIST_RE = re.compile(r"(?:会|会议|座谈|论坛|峰会)(?:[、和及]|等)")
+
+
 def _not_a_meeting(name: str) -> bool:
     """A fair or a show (招聘会, 博览会), or a list of meetings (推进会、调度会等会议, 各类座谈会)."""
-    return name.endswith(NOT_MEETING_ENDINGS) or any(w in name for w in ("、", "等", "各类", "系列", "多场", "各种"))
+    listed = bool(_MEETING_LIST_RE.search(name))
+    return name.endswith(NOT_MEETING_ENDINGS) or listed or any(w in name for w in ("各类", "系列", "多场", "各种"))
 
 
 def _strip_name(sv: SentenceView, start: int, end: int) -> tuple[int, int] | None:
@@ -191,14 +220,30 @@ def _strip_name(sv: SentenceView, start: int, end: int) -> tuple[int, int] | Non
     return start, end
 
 
+def _joined_ceremony_end(sv: SentenceView, end: int, s: int) -> int | None:
+    """The end of ``暨…仪式/活动`` right after a meeting noun at ``end``, when only glue follows it."""
+    if not sv.full.startswith("暨", end):
+        return None
+    for m in re.finditer(r"仪式|活动", sv.full[end:min(s, end + 26)]):
+        stop = end + m.end()
+        if _LEFT_GLUE_RE.match(sv.full[stop:s]):
+            return stop
+    return None
+
+
 def meeting_name_before(sv: SentenceView, s: int) -> tuple[int, int] | None:
     """``X会(在某地)(成功)召开``: the name runs from the clause start (or line start) to the meeting noun."""
     cs, _ = sv.clause(s)
     cs = max(cs, sv.full.rfind("\n", cs, s) + 1)
     best = None
     for m in _MEETING_END_RE.finditer(sv.full, cs, s):
-        if _LEFT_GLUE_RE.match(sv.full[m.end():s]):
-            best = m.end()
+        end = m.end()
+        joined = _joined_ceremony_end(sv, end, s)   # …推介会暨项目签约仪式: the name takes the ceremony
+        if joined is not None:
+            best = joined
+            break
+        if _LEFT_GLUE_RE.match(sv.full[end:s]):
+            best = end
             break
     if best is None:
         return None
@@ -307,6 +352,15 @@ def learned_hit(sv: SentenceView, kind: str, s: int, e: int, score: float) -> Tr
     return TriggerHit(kind, s, e, "learned", score)
 
 
+def _snap(sv: SentenceView, t):
+    """A learned trigger snapped to the trigger word it overlaps (举 → 举办, 签 → 签约); a learned span
+    that overlaps no trigger word of the lexicon is kept only when it is at least two characters long."""
+    for m in _TRIGGER_RE.finditer(sv.full, max(sv.start, t.start - 3), min(sv.end, t.end + 3)):
+        if m.start() < t.end and t.start < m.end():
+            return type(t)(_TYPE_OF[m.group(0)], m.start(), m.end(), t.score)
+    return t if t.end - t.start >= 2 else None
+
+
 def combine_triggers(sv: SentenceView, rule_hits: list[TriggerHit], learned: list, policy: str,
                      threshold: float) -> list[TriggerHit]:
     """The sentence's triggers under ``policy``: ``rules`` (the lexicon and its filters alone),
@@ -318,7 +372,7 @@ def combine_triggers(sv: SentenceView, rule_hits: list[TriggerHit], learned: lis
     mine = [t for t in learned if sv.start <= t.start and t.end <= sv.end and t.score >= threshold
             and not any(m.cstart < t.end and t.start < m.cend for m in sv.mentions)]
     out = list(rule_hits) if policy == "union" else []
-    for t in mine:
+    for t in filter(None, (_snap(sv, t) for t in mine)):
         same = [h for h in rule_hits if h.start < t.end and t.start < h.end]
         if policy == "union" and same:
             continue

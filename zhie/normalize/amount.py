@@ -4,8 +4,9 @@
 Numerals (Arabic, Chinese, mixed, full-width) are read by ``numerals``;
 this module strips qualifiers (约/多/余/左右/以上 …), recognises the unit and
 applies the numeral's scale.  Units are not converted into one another
-(亩 stays ``mu``, 公顷 stays ``ha``) with one exception: lengths are in
-metres (SCHEMA.md), so 12.5公里 is 12500.0 ``m``.  Ranges (三百到四百万元,
+(亩 stays ``mu``, 吨 stays ``t``) with two exceptions, SCHEMA.md's base units:
+lengths are in metres (12.5公里 is 12500.0 ``m``) and areas other than 亩 in
+square metres (2.5平方公里 is 2500000.0 ``m2``, 20公顷 is 200000.0 ``m2``).  Ranges (三百到四百万元,
 2亿元至3亿元) give their lower bound, approximate, with the scale written
 once at the end carried to the low end.  The unit table is ``UNITS`` below
 and is documented in annotations/NORMALISATION.md.
@@ -53,8 +54,10 @@ UNITS: dict[str, str] = {
 }
 _UNITS_BY_LENGTH = sorted(UNITS, key=len, reverse=True)
 # the only conversions: lengths are returned in metres (SCHEMA.md: 12.5公里 -> 12500.0 m)
+# and areas other than 亩 in square metres (SCHEMA.md: base units; 2.5平方公里 -> 2500000.0 m2)
 _TO_BASE: dict[str, tuple[str, Decimal]] = {
     "km": ("m", Decimal(1000)), "cm": ("m", Decimal("0.01")), "mm": ("m", Decimal("0.001")),
+    "km2": ("m2", Decimal(1_000_000)), "ha": ("m2", Decimal(10_000)),
 }
 
 # qualifiers before the number
