@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -40,6 +41,16 @@ def cmd_data(args: argparse.Namespace) -> int:
     chars = lambda ds: sum(len(d["text"]) for d in ds)  # noqa: E731
     print(f"train: {n_train} articles, {chars(train)} chars; dev: {n_dev} articles, {chars(dev)} chars")
     return 0
+
+
+def _shown_path(path: str) -> str:
+    """A path as it may be recorded in a model card: relative to the repository when it can be (the
+    shared folder sits beside it), never the training machine's absolute path."""
+    p = Path(path).resolve()
+    try:
+        return str(Path(os.path.relpath(p, REPO)))
+    except ValueError:
+        return Path(path).name
 
 
 def _config(args: argparse.Namespace):
@@ -80,13 +91,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     rng = random.Random(cfg.seed)
     t0 = time.time()
     if args.init:
-        state = build_from_model(Path(args.init), cfg.layers if args.layers else None)
+        state = build_from_model(Path(args.init), cfg.layers if args.layers else None,
+                                 add_heads=("trigger",) if cfg.trigger_mix > 0 else ())
         parent_meta = read_meta(Path(args.init))
         origin = parent_meta.get("encoder", {})
         parent = {"name": parent_meta.get("name"), "version": parent_meta.get("version")}
     elif args.encoder:
-        state = build_from_encoder(Path(args.encoder), cfg.layers)
-        origin = {"path": str(args.encoder), "layers_kept": cfg.layers,
+        state = build_from_encoder(Path(args.encoder), cfg.layers, add_heads=("trigger",) if cfg.trigger_mix > 0 else ())
+        origin = {"path": _shown_path(args.encoder), "layers_kept": cfg.layers,
                   "source": "multilingual-e5-small (XLM-R), Chinese-pruned vocabulary; see its SOURCE.md"}
         parent = None
     else:
@@ -119,7 +131,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     for ex in domain_ex:
         key = ex.source.rsplit(":", 1)[0] if ex.source.startswith("synth") else "annotated"
         by_source[key] = by_source.get(key, 0) + 1
-    data_record["domain"] = {"train_file": str(args.train), "articles": len(train_docs),
+    data_record["domain"] = {"train_file": str(args.train), "extra_train": [str(p) for p in args.extra_train or []],
+                             "texts": args.texts, "articles": len(train_docs),
                              "annotated_windows": len(gold_ex), "gold_repeat": args.gold_repeat,
                              "examples_by_source": by_source}
     streams["domain"] = BatchStream(domain_ex, cfg.batch_size, rng)
@@ -184,7 +197,7 @@ def cmd_fit_head(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     set_seed(args.seed)
-    state = build_from_model(Path(args.model))
+    state = build_from_model(Path(args.model), add_heads=(args.head,))
     meta = read_meta(Path(args.model))
     docs = []
     for path in [args.train, *(args.extra_train or [])]:

@@ -75,21 +75,22 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def build_from_encoder(encoder_dir: Path, layers: int) -> TrainState:
+def build_from_encoder(encoder_dir: Path, layers: int, add_heads: tuple[str, ...] = ()) -> TrainState:
     """Start from a pretrained Hugging Face encoder folder (local path only)."""
     from transformers.utils import logging as hf_logging
     hf_logging.set_verbosity_error()  # the load report lists the layers we drop on purpose
     enc = AutoModel.from_pretrained(str(encoder_dir), dtype=torch.float32, num_hidden_layers=layers,
                                     local_files_only=True)
     config = enc.config
-    net = CharTaggerNet(config, {h: len(TagSet(l)) for h, l in HEAD_LABELS.items()})
+    heads = [h for h in HEAD_LABELS if h != "trigger" or h in add_heads]
+    net = CharTaggerNet(config, {h: len(TagSet(HEAD_LABELS[h])) for h in heads})
     missing = net.encoder.load_state_dict(enc.state_dict(), strict=False)
     assert not [k for k in missing.missing_keys if not k.startswith("pooler")], missing
     vocab = CharVocab.from_tokenizer(AutoTokenizer.from_pretrained(str(encoder_dir), local_files_only=True))
     return TrainState(net, vocab, config)
 
 
-def build_from_model(model_dir: Path, layers: int | None = None) -> TrainState:
+def build_from_model(model_dir: Path, layers: int | None = None, add_heads: tuple[str, ...] = ()) -> TrainState:
     """Start from an existing zhie model folder (fine-tuning), optionally keeping fewer layers."""
     meta = json.loads((Path(model_dir) / "meta.json").read_text(encoding="utf-8"))
     tagger = TransformerTagger.load(Path(model_dir), meta, precision="fp32")
@@ -97,9 +98,9 @@ def build_from_model(model_dir: Path, layers: int | None = None) -> TrainState:
     if layers is not None and layers < config.num_hidden_layers:
         net.encoder.encoder.layer = net.encoder.encoder.layer[:layers]
         config.num_hidden_layers = layers
-    for head, labels in HEAD_LABELS.items():   # a head the parent lacks starts fresh (0.2.0 has no trigger head)
+    for head in add_heads:   # a head the parent lacks starts fresh (0.2.0 has no trigger head)
         if head not in net.heads:
-            net.heads[head] = torch.nn.Linear(config.hidden_size, len(TagSet(labels)))
+            net.heads[head] = torch.nn.Linear(config.hidden_size, len(TagSet(HEAD_LABELS[head])))
     return TrainState(net.train(), tagger.vocab, config, list(meta.get("training", {}).get("history", [])))
 
 
@@ -209,7 +210,7 @@ def save_model(state: TrainState, out_dir: Path, meta: dict[str, Any]) -> Path:
     state.vocab.save(out_dir / "chars.json")
     meta = dict(meta)
     meta.setdefault("tagger", "transformer")
-    meta["heads"] = {h: list(l) for h, l in HEAD_LABELS.items()}
+    meta["heads"] = {h: list(HEAD_LABELS[h]) for h in net.heads}   # the heads the network has
     meta["labels"] = list(ENTITY_LABELS)
     (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return out_dir

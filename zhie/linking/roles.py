@@ -151,9 +151,14 @@ def sign_arguments(sv: SentenceView, hit: TriggerHit, hits: list[TriggerHit]) ->
         out.append(_ent("project", m, "project:after" if m.cstart >= hit.end else "project:before"))
     for a in _ANGLE.finditer(sv.full, hit.end, after_end):
         out.append(_span("agreement", a.start(1), a.end(1), "agreement:angle"))
-    # at a ceremony mention everybody attending is a witness (SCHEMA); elsewhere who 见证s
-    for m in people_of(sv, WITNESS_CUES + CEREMONY_ATTENDANCE if hit.reason == "ceremony" else WITNESS_CUES):
-        out.append(_ent("witness", m, "witness:cue"))
+    # at a ceremony mention the officials of the sentence attend it: witnesses (SCHEMA: 出席签约仪式,
+    # 签约仪式上，X表示); elsewhere who 见证s
+    if hit.reason == "ceremony":
+        for m in people_of(sv, WITNESS_CUES + CEREMONY_ATTENDANCE + ("表示",)):
+            out.append(_ent("witness", m, "witness:cue"))
+    else:
+        for m in people_of(sv, WITNESS_CUES):
+            out.append(_ent("witness", m, "witness:cue"))
     d = date_of(sv, hit)
     if d:
         out.append(d)

@@ -38,7 +38,7 @@ _MEETING_END_RE = re.compile(
 # between a meeting name and its verb: a closing quote, an aside in brackets ((简称“华交会”)), a date
 # (于11月8日, 28日), a place (在济南), a manner (成功, 隆重)
 _LEFT_GLUE_RE = re.compile(r"^[”\"’]?(?:[(（][^()（）]{1,20}[)）])?(?:于?[0-9０-９一二三四五六七八九十]{1,4}[月日号](?:[0-9０-９一二三四五六七八九十]{1,2}[日号])?"
-                           r"(?:[上下]午|晚)?)?(?:在[^，,。；;]{1,16}?)?(?:成功|顺利|隆重|胜利|正式|如期)?$")
+                           r"(?:[上下]午|晚)?)?(?:在[^，,。；;]{1,16}?)?(?:成功|顺利|隆重|胜利|正式|如期|圆满|盛大)?$")
 _LEAD_RE = re.compile(r"^(?:[▲■●#\s]|本刊讯|本站讯|本网讯|讯)*")
 
 
@@ -121,6 +121,8 @@ def _ceremony(sv: SentenceView, s: int, e: int) -> bool:
     """签约仪式/签约活动 as a mention of the signing (SCHEMA): held (举行…签约仪式, 签约仪式在…举行),
     attended (出席签约仪式, 见证签约) or a setting (签约仪式上，X表示)."""
     nxt = _next_text(sv, e)
+    if sv.full[max(sv.start, s - 2):s] == "见证":
+        return True   # 出席并见证签约: the officials witness a signing told elsewhere
     if not nxt.startswith(CEREMONY_NOUNS):
         return False
     noun = next(n for n in CEREMONY_NOUNS if nxt.startswith(n))
