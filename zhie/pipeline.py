@@ -126,7 +126,9 @@ class Pipeline:
         mentions = []
         spans = apply_filters(clean.text, spans)
         if self.consistency:
-            spans = apply_filters(clean.text, make_consistent(clean.text, spans))
+            consistent = make_consistent(clean.text, spans)
+            if consistent != spans:   # the span rules again only over what consistency changed
+                spans = apply_filters(clean.text, consistent)
         for s in spans:
             start, end = clean.span_to_original(s.start, s.end)
             ent = Entity(label=s.label, start=start, end=end, text=original[start:end], score=s.score)

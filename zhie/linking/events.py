@@ -20,11 +20,11 @@ from .triggers import TRIGGER_POLICIES, TriggerHit, combine_triggers, find_trigg
 # Confidence of the rule that proposed an argument: the argument's score when no learned scorer
 # is loaded, else averaged with the scorer's probability for the role.
 RULE_SCORES: dict[str, float] = {
-    "party:clause": 0.9, "party:clause+title": 0.75, "party:body": 0.7, "kicker": 0.7,
+    "party:clause": 0.9, "party:clause+title": 0.75, "kicker": 0.7,
     "amount:after": 0.8, "amount:headline": 0.7, "project:after": 0.85, "project:before": 0.6,
     "agreement:angle": 0.9, "witness:cue": 0.9,
     "date:segment": 0.85, "date:sentence": 0.6, "date:in-name": 0.6,
-    "companion:cue": 0.9, "visitor:before": 0.8, "visitor:org": 0.65, "visitor:group": 0.7,
+    "companion:cue": 0.9, "visitor:before": 0.8, "visitor:org": 0.65,
     "target:object": 0.85, "target:object-span": 0.6, "target:to": 0.9, "target:to-span": 0.75,
     "target:at": 0.75, "target:object-facility": 0.5,
     "name:holding+name": 0.85, "name:name+holding": 0.8,
