@@ -1,13 +1,18 @@
 """Load test of the REST service (a script, not a test).
 
 Starts ``zhie serve`` on a free loopback port (or targets one already running with
-``--url``), sends a ~1,000-character development-zone article to ``POST /v1/extract``
-from 1 and then 4 concurrent clients, each level bounded by a request count and a time
-limit, and reports latency percentiles (p50/p95/p99), throughput, errors and the
-server's resident memory (VmRSS / VmHWM from /proc/<pid>/status, workers included).
+``--url``) and sends ``POST /v1/extract`` requests, each with a different article: the
+repository's annotated texts (``annotations/dev.jsonl`` and ``train.jsonl``) joined and
+cut at sentence ends into pieces of about 1,000 characters.  It runs 1 and then 4
+concurrent clients, then 1 client again while ``--neighbours`` CPU-bound busy-loop
+processes (default 2) share the machine, each level bounded by a request count and a time
+limit, and reports latency percentiles (p50/p95/p99), throughput, errors, the server's
+resident memory (VmRSS / VmHWM from /proc/<pid>/status, workers included), the load
+average before and after, and the neighbour/quiet latency ratios.
 
-    python benchmarks/load_service.py --model tests/fixtures/tiny-model --requests 200 --duration 10
     python benchmarks/load_service.py                       # the default model, 300 requests / 60 s per level
+    python benchmarks/load_service.py --model tests/fixtures/tiny-model --requests 200 --duration 10
+    python benchmarks/load_service.py --env OMP_WAIT_POLICY=ACTIVE --env ZHIE_TORCH_THREADS=1
     python benchmarks/load_service.py --url http://127.0.0.1:8000 --pid 1234 --json
 
 Only loopback addresses are accepted.
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import socket
 import subprocess
@@ -31,31 +37,59 @@ import httpx
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
-# Written for this benchmark in the genre of the customer's articles (fictional people and
-# companies): a heading block, a signing, a visit, a meeting, figures, and a column break.
-ARTICLE = """## 阳泉经济技术开发区
+ARTICLE_SOURCES = ("annotations/dev.jsonl", "annotations/train.jsonl")
+ARTICLE_CHARS = 1000
+SENTENCE_ENDS = "。！？\n"
 
-# 产业项目集中签约 营商环境持续优化
 
-本刊讯 2023年8月16日，阳泉经济技术开发区2023年第三季度重点项目集中签约仪式在开发区管委会举行。此次共签约项目6个，总投资约42.8亿元，涉及新材料、高端装备制造、数字经济等领域。阳泉市人民政府副市长韩立新，开发区党工委书记、管委会主任孟广源出席仪式并见证签约。
+def varied_articles(chars: int = ARTICLE_CHARS, sources: tuple[str, ...] = ARTICLE_SOURCES) -> list[str]:
+    """The repository's annotated article texts joined and cut into consecutive pieces of about ``chars``
+    characters, each ending at a sentence end (so every request sends a different real article)."""
+    texts = []
+    for source in sources:
+        with open(REPO_ROOT / source, encoding="utf-8") as f:
+            texts += [json.loads(line)["text"].strip() for line in f if line.strip()]
+    joined = "\n\n".join(texts)
+    pieces, start = [], 0
+    while len(joined) - start >= chars * 0.9:
+        lo = start + int(chars * 0.9)
+        ends = [lo + i + 1 for i, c in enumerate(joined[lo:start + int(chars * 1.1)]) if c in SENTENCE_ENDS]
+        end = min(ends, key=lambda e: abs(e - start - chars)) if ends else start + chars  # nearest sentence end
+        pieces.append(joined[start:end].strip())
+        start = end
+    return pieces
 
-签约仪式上，阳泉经济技术开发区与山西瑞岩新材料科技有限公司签署《年产5万吨高性能陶瓷纤维项目投资协议》，项目总投资12.5亿元，规划用地286亩，建成后预计年产值可达18亿元。开发区管委会副主任贺春梅与北京恒远智造装备有限公司代表签订智能矿山装备产业园项目合作协议，该项目分两期建设，一期投资3.6亿元，计划于2024年6月底前建成投产。
 
-仪式结束后，韩立新一行先后到山西瑞岩新材料科技有限公司、阳泉数智产业园调研，详细察看了企业生产车间和项目建设现场，听取了项目进展情况汇报。韩立新指出，开发区要坚持项目为王，围绕主导产业精准招商，全力做好要素保障，推动签约项目早落地、早开工、早见效。
+def spin() -> None:
+    """A CPU-bound neighbour: a busy loop until terminated."""
+    n = 0
+    while True:
+        n += 1
 
-8月18日，开发区党工委召开上半年经济运行分析会，孟广源主持会议并讲话。会议通报了今年以来开发区主要经济指标完成情况：1-7月，全区规上工业增加值同比增长9.2%，固定资产投资完成35.6亿
 
-元，实际使用外资1200万美元。孟广源要求，各部门要对照全年目标任务，倒排工期、挂图作战，确保完成全年各项目标任务。
+class Neighbours:
+    """``count`` busy-loop processes started here (and only these are stopped)."""
 
-9月5日至7日，开发区党工委副书记、管委会副主任贺春梅带队赴江苏省苏州市、无锡市考察招商，先后走访了苏州汇川精密机械有限公司、无锡凯途新能源科技有限公司等企业，就新能源电池结构件、精密传动部件等项目进行深入洽谈。双方表示，将围绕产业链上下游加强对接，力争年内签约落地一批优质项目。考察期间，贺春梅还参观了苏州工业园区企业服务中心，学习借鉴项目审批和企业服务方面的先进经验。
+    def __init__(self, count: int) -> None:
+        self.procs = [multiprocessing.Process(target=spin, daemon=True) for _ in range(count)]
 
-今年以来，开发区累计走访企业200余家，协调解决企业用工、融资、用地等问题46个，新增市场主体312户。下一步，开发区将持续深化“承诺制+标准地+全代办”改革，为企业提供全生命周期服务。截至7月底，开发区今年已完成招商引资到位资金58.3亿元，占全年目标的64.8%。（阳泉经济技术开发区融媒体中心）
-"""
+    def __enter__(self) -> "Neighbours":
+        for p in self.procs:
+            p.start()
+        time.sleep(0.5)  # let them reach full speed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for p in self.procs:
+            p.terminate()
+        for p in self.procs:
+            p.join(10)
 
 
 @dataclass
 class LevelResult:
     concurrency: int
+    neighbours: int
     requests: int
     errors: int
     seconds: float
@@ -108,7 +142,7 @@ def memory_mb(pid: int | None) -> tuple[float | None, float | None]:
 
 
 def run_level(url: str, concurrency: int, max_requests: int, max_seconds: float, headers: dict[str, str],
-              pid: int | None) -> LevelResult:
+              pid: int | None, articles: list[str], neighbours: int = 0) -> LevelResult:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -127,7 +161,7 @@ def run_level(url: str, concurrency: int, max_requests: int, max_seconds: float,
                     n = issued
                 t0 = time.perf_counter()
                 try:
-                    r = client.post(url, json={"id": f"bench-{concurrency}-{n}", "text": ARTICLE,
+                    r = client.post(url, json={"id": f"bench-{concurrency}-{n}", "text": articles[n % len(articles)],
                                                "meta": {"date": "2023-08-20"}})
                     problem = None if r.status_code == 200 and r.json().get("id") == f"bench-{concurrency}-{n}" \
                         else f"HTTP {r.status_code}: {r.text[:200]}"
@@ -148,7 +182,7 @@ def run_level(url: str, concurrency: int, max_requests: int, max_seconds: float,
     ms = sorted(x * 1000 for x in latencies)
     rss, peak = memory_mb(pid)
     ok = len(latencies) - len(errors)
-    return LevelResult(concurrency, len(latencies), len(errors), round(seconds, 2),
+    return LevelResult(concurrency, neighbours, len(latencies), len(errors), round(seconds, 2),
                        round(ok / seconds, 2) if seconds else 0.0,
                        round(percentile(ms, 50), 1), round(percentile(ms, 95), 1), round(percentile(ms, 99), 1),
                        round(ms[-1], 1) if ms else 0.0,
@@ -162,13 +196,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(model: str | None, workers: int) -> tuple[subprocess.Popen, str]:
+def start_server(model: str | None, workers: int, extra_env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
     cmd = [sys.executable, "-m", "zhie.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers), "--log-level", "warning"]
     if model:
         cmd += ["--model", model]
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), **extra_env)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return proc, f"http://127.0.0.1:{port}"
 
@@ -191,20 +225,39 @@ def wait_ready(base: str, proc: subprocess.Popen | None, timeout: float, in_a_ro
     raise SystemExit(f"{base} was not ready after {timeout:.0f} s")
 
 
+def env_pair(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name, value
+
+
+def ratio(a: float, b: float) -> float | None:
+    return round(a / b, 2) if b else None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--url", help="a running service (loopback only); default: start one")
     ap.add_argument("--pid", type=int, help="the running service's process id, for its memory")
     ap.add_argument("--model", help="model folder for the server started here (default: $ZHIE_MODEL or the shipped model)")
     ap.add_argument("--workers", type=int, default=1, help="workers of the server started here")
+    ap.add_argument("--env", type=env_pair, action="append", default=[], metavar="NAME=VALUE",
+                    help="an environment variable for the server started here (e.g. OMP_WAIT_POLICY=ACTIVE, "
+                         "ZHIE_TORCH_THREADS=1); repeatable")
     ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
+    ap.add_argument("--neighbours", type=int, default=2,
+                    help="CPU-bound busy-loop processes run next to the server for a second concurrency-1 level "
+                         "(0: skip it)")
     ap.add_argument("--requests", type=int, default=300, help="at most this many requests per level")
     ap.add_argument("--duration", type=float, default=60.0, help="at most this many seconds per level")
-    ap.add_argument("--warmup", type=int, default=3, help="requests sent before measuring")
+    ap.add_argument("--warmup", type=int, default=5, help="requests sent before measuring")
+    ap.add_argument("--chars", type=int, default=ARTICLE_CHARS, help="characters per article (about)")
     ap.add_argument("--token", default=os.environ.get("ZHIE_API_TOKEN"), help="bearer token (default: $ZHIE_API_TOKEN)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     args = ap.parse_args(argv)
 
+    articles = varied_articles(args.chars)
     proc = None
     if args.url:
         host = urlparse(args.url).hostname or ""
@@ -212,18 +265,23 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--url must be a loopback address ({', '.join(sorted(LOOPBACK))}), got {host!r}")
         base, pid = args.url.rstrip("/"), args.pid
     else:
-        proc, base = start_server(args.model, args.workers)
+        proc, base = start_server(args.model, args.workers, dict(args.env))
         pid = proc.pid
     headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
+    load_before = os.getloadavg()
     try:
         ready_s = wait_ready(base, proc, timeout=600, in_a_row=1 if args.workers == 1 else 10 * args.workers)
         with httpx.Client(timeout=30, headers=headers) as client:
             model = client.get(f"{base}/v1/model").json()
-            for _ in range(args.warmup):
-                client.post(f"{base}/v1/extract", json={"text": ARTICLE})
+            for k in range(args.warmup):
+                client.post(f"{base}/v1/extract", json={"text": articles[-1 - k % len(articles)]})
         idle_rss, _ = memory_mb(pid)
-        levels = [run_level(f"{base}/v1/extract", c, args.requests, args.duration, headers, pid)
-                  for c in args.concurrency]
+        url = f"{base}/v1/extract"
+        levels = [run_level(url, c, args.requests, args.duration, headers, pid, articles) for c in args.concurrency]
+        if args.neighbours:
+            with Neighbours(args.neighbours):
+                levels.append(run_level(url, 1, args.requests, args.duration, headers, pid, articles,
+                                        neighbours=args.neighbours))
     finally:
         if proc is not None:
             proc.terminate()
@@ -231,23 +289,41 @@ def main(argv: list[str] | None = None) -> int:
                 proc.wait(30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+    load_after = os.getloadavg()
 
-    report = {"url": base, "model": {k: model.get(k) for k in ("name", "version")}, "article_chars": len(ARTICLE),
+    lengths = sorted(len(a) for a in articles)
+    quiet = next((r for r in levels if r.concurrency == 1 and not r.neighbours), None)
+    busy = next((r for r in levels if r.neighbours), None)
+    ratios = ({"p50": ratio(busy.p50_ms, quiet.p50_ms), "p95": ratio(busy.p95_ms, quiet.p95_ms),
+               "p99": ratio(busy.p99_ms, quiet.p99_ms)} if quiet and busy else None)
+    report = {"url": base, "model": {k: model.get(k) for k in ("name", "version")},
+              "precision": model.get("precision"), "server_env": dict(args.env),
+              "articles": len(articles), "article_chars": {"min": lengths[0], "median": lengths[len(lengths) // 2],
+                                                           "max": lengths[-1]},
               "ready_after_s": round(ready_s, 2), "idle_rss_mb": round(idle_rss, 1) if idle_rss else None,
-              "cpus": os.cpu_count(), "levels": [asdict(level) for level in levels]}
+              "cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in load_before],
+              "loadavg_after": [round(x, 2) for x in load_after],
+              "levels": [asdict(level) for level in levels], "neighbour_over_quiet": ratios}
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(f"service {base}  model {report['model']['name']} {report['model']['version']}  "
-              f"article {len(ARTICLE)} chars  ready after {report['ready_after_s']} s  "
-              f"RSS after warm-up {report['idle_rss_mb']} MB  ({report['cpus']} CPUs)")
-        print(f"{'conc':>4} {'reqs':>5} {'errs':>4} {'secs':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+        a = report["article_chars"]
+        print(f"service {base}  model {report['model']['name']} {report['model']['version']} ({report['precision']})  "
+              f"{len(articles)} different articles of {a['min']}-{a['max']} chars (median {a['median']})  "
+              f"ready after {report['ready_after_s']} s  RSS after warm-up {report['idle_rss_mb']} MB  "
+              f"({report['cpus']} CPUs)  server env {report['server_env'] or '-'}")
+        print(f"load average (1/5/15 min) before {report['loadavg_before']}  after {report['loadavg_after']}")
+        print(f"{'conc':>4} {'nbrs':>4} {'reqs':>5} {'errs':>4} {'secs':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
               f"{'p99 ms':>8} {'max ms':>8} {'RSS MB':>7} {'peak MB':>8}")
         for r in levels:
-            print(f"{r.concurrency:>4} {r.requests:>5} {r.errors:>4} {r.seconds:>6} {r.throughput_rps:>7} "
-                  f"{r.p50_ms:>8} {r.p95_ms:>8} {r.p99_ms:>8} {r.max_ms:>8} {r.rss_mb!s:>7} {r.peak_rss_mb!s:>8}")
+            print(f"{r.concurrency:>4} {r.neighbours:>4} {r.requests:>5} {r.errors:>4} {r.seconds:>6} "
+                  f"{r.throughput_rps:>7} {r.p50_ms:>8} {r.p95_ms:>8} {r.p99_ms:>8} {r.max_ms:>8} "
+                  f"{r.rss_mb!s:>7} {r.peak_rss_mb!s:>8}")
             for e in r.error_samples:
                 print(f"     error: {e}")
+        if ratios:
+            print(f"with {busy.neighbours} busy neighbours / quiet, concurrency 1: p50 {ratios['p50']}x  "
+                  f"p95 {ratios['p95']}x  p99 {ratios['p99']}x")
     return 1 if any(r.errors for r in levels) else 0
 
 

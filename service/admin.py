@@ -9,8 +9,9 @@ the same folder).  SIGHUP to a worker process does the same as a body-less POST.
 model is loaded and tried in the background while the old one keeps serving, then swapped
 in atomically (``ModelRuntime.reload``); requests already running finish on the old one.
 
-With several workers, each process holds its own model: send SIGHUP to each worker's pid
-(SIGHUP to uvicorn's supervisor instead makes it replace the workers one by one).
+With several workers (``zhie serve --workers N``), one POST or one SIGHUP to any worker
+reloads them all: the new model is published to the others (``service/reload_sync.py``)
+and the answer's ``workers`` says which switched (null with a single worker).
 """
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ from fastapi import APIRouter, Request
 
 from zhie.tagger import read_meta
 
-from .errors import ApiError
+from .errors import ApiError, error_responses
+from .models import ReloadRequest
+from .requests import parse_body
 from .responses import JSONUTF8Response
 from .runtime import ModelRuntime, ReloadInProgress
 from .settings import Settings
@@ -36,7 +39,7 @@ log = logging.getLogger("zhie.service")
 
 
 def admin_router(settings: Settings, runtime: ModelRuntime, write_deps: list) -> APIRouter:
-    from .app import _read_json
+    from .app import _read_json, _request_body
 
     router = APIRouter(tags=["admin"])
 
@@ -45,7 +48,8 @@ def admin_router(settings: Settings, runtime: ModelRuntime, write_deps: list) ->
             raise ApiError(403, "forbidden", "admin endpoints are disabled: configure an api_token (ZHIE_API_TOKEN) "
                            "to use them, or send SIGHUP to the worker to reload the configured model")
 
-    @router.post("/v1/admin/reload", dependencies=write_deps)
+    @router.post("/v1/admin/reload", dependencies=write_deps, openapi_extra=_request_body("ReloadRequest", required=False),
+                 responses=error_responses(400, 401 if write_deps else None, 403, 409, 413, 415, 422, 500))
     async def reload_model(request: Request) -> JSONUTF8Response:
         """Load a model version (body `{"model": path}`, default: the configured model folder) in the
         background and switch to it atomically; in-flight requests finish on the old model."""
@@ -55,9 +59,7 @@ def admin_router(settings: Settings, runtime: ModelRuntime, write_deps: list) ->
             body = await _read_json(request, 64 * 1024)
         if not isinstance(body, dict):
             raise ApiError(422, "invalid_document", "expected a JSON object such as {\"model\": \"/path/to/model\"}")
-        raw = body.get("model")
-        if raw is not None and (not isinstance(raw, str) or not raw.strip()):
-            raise ApiError(422, "invalid_field", "field 'model' must be the path of a model folder", "model")
+        raw = parse_body(ReloadRequest, body).model
         path = Path(raw) if raw else settings.model
         try:
             read_meta(path)
@@ -74,7 +76,8 @@ def admin_router(settings: Settings, runtime: ModelRuntime, write_deps: list) ->
                            f"the current model stays in service ({type(exc).__name__}: {exc})", "model") from None
         return JSONUTF8Response({"status": "reloaded", "previous": old.model.to_dict() if old else None,
                                  "model": new.model.to_dict(), "path": str(path),
-                                 "seconds": round(time.perf_counter() - started, 3)})
+                                 "seconds": round(time.perf_counter() - started, 3),
+                                 "workers": runtime.last_propagation})  # zhie serve --workers N: who switched
 
     return router
 

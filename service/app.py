@@ -6,9 +6,12 @@ order, a failed document becoming an error record at its place), ``GET /health``
 facts), and the OpenAPI document at ``/openapi.json`` and ``/docs``; the review loop's
 endpoints (``review.py``) and ``POST /v1/admin/reload`` (``admin.py``) are mounted here.
 
-Bodies are read and validated here with ``zhie.io.parse_document`` (as ``zhie extract``
-does) rather than by pydantic, so that size limits, broken UTF-8 and wrong fields get
-precise status codes and messages, and results are ``Extraction.to_dict()`` unchanged.
+Bodies are read by ``service/requests.py`` (size limit, UTF-8, strict JSON numbers);
+documents are validated with ``zhie.io.parse_document`` (as ``zhie extract`` does) so that a
+bad document of a batch becomes an error record at its place, and results are
+``Extraction.to_dict()`` unchanged; the review and admin bodies are pydantic models
+(``service/models.py``) that validate and document them.  Every operation's OpenAPI entry
+lists the error answers it can give (``_errors``).
 """
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ import hmac
 import json
 import logging
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from pathlib import Path
+from typing import Any, AsyncIterator, Callable
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -32,10 +36,12 @@ from zhie.schema import Document
 
 from . import models as m
 from .admin import HangupReload, admin_router
-from .errors import ApiError, install_error_handlers
+from .errors import ApiError, error_responses, install_error_handlers
+from .requests import read_json
 from .responses import JSONUTF8Response
 from .runtime import FAILED, READY, ModelRuntime
 from .review import review_router
+from .review_page import review_page_router
 from .settings import Settings, load_settings
 
 log = logging.getLogger("zhie.service")
@@ -47,10 +53,14 @@ from Chinese development-zone news, with character offsets into exactly the text
 The result JSON is the same as one output line of `zhie extract`."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; the model is loaded in the background when the app starts (lifespan)."""
+def create_app(settings: Settings | None = None, loader: Callable[[Path], Pipeline] | None = None) -> FastAPI:
+    """Build the app; the model is loaded in the background when the app starts (lifespan).
+
+    ``loader`` (default ``Pipeline.load``) turns a model folder into a pipeline: tests pass one
+    that builds a pipeline around their own tagger instead of registering it globally.
+    """
     settings = settings if settings is not None else load_settings()
-    runtime = ModelRuntime(settings)
+    runtime = ModelRuntime(settings, loader=loader)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hangup = HangupReload(runtime).install()  # SIGHUP: reload the configured model (service/admin.py)
         yield
         hangup.remove()
+        runtime.stop()
         review.store_holder.close()
 
     app = FastAPI(title="zhie", version=zhie.__version__, description=DESCRIPTION, lifespan=lifespan,
@@ -69,12 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     write_deps = [Depends(_token_check(settings.api_token))] if settings.api_token else []
     read_deps = write_deps if settings.read_token_required else []
-    error_docs: dict[int | str, dict[str, Any]] = {
-        code: {"model": m.ErrorOut, "description": text} for code, text in (
-            (400, "body is not valid UTF-8"), (401, "missing or wrong bearer token"),
-            (413, "body, document or batch larger than the configured limit"),
-            (422, "invalid JSON, or a missing or wrong-typed field (named in error.field)"),
-            (500, "unexpected error (error.request_id identifies it in the logs)"), (503, "model not loaded yet"))}
+    error_docs = error_responses(400, 401 if settings.api_token else None, 413, 415, 422, 500, 503)
 
     @app.post("/v1/extract", tags=["extract"], dependencies=write_deps,
               responses={200: {"model": m.ExtractionOut, "description": "the extraction"}, **error_docs},
@@ -88,7 +94,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise ApiError.from_input_error(exc) from None
         _require_ready(runtime)
         try:
-            result = await runtime.run(lambda p: p(doc).to_dict())
+            result = await runtime.run(lambda p: p(doc).to_dict(), request)
+        except ApiError:  # out of time, or the client went away (service/runtime.py)
+            raise
         except Exception as exc:  # noqa: BLE001
             rid = request.scope.get("state", {}).get("request_id")
             log.exception("model failed on document %r (request id %s)", doc.id, rid)
@@ -107,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         documents = _batch_documents(body, settings.max_batch_docs)
         items = [_batch_item(raw, i, settings.max_doc_chars) for i, raw in enumerate(documents)]
         _require_ready(runtime)
-        records = await runtime.run(lambda p: _run_batch(p, items))
+        records = await runtime.run(lambda p: _run_batch(p, items), request)
         return JSONUTF8Response({"results": records})
 
     @app.get("/health", tags=["probes"], responses={200: {"model": m.HealthOut}, 503: {"model": m.HealthOut}})
@@ -128,7 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONUTF8Response(body, status_code=503, headers={"Retry-After": "5"})
 
     @app.get("/v1/model", tags=["model"], dependencies=read_deps,
-             responses={200: {"model": m.ModelInfoOut}, 401: error_docs[401], 503: error_docs[503]})
+             responses={200: {"model": m.ModelInfoOut},
+                        **error_responses(401 if settings.read_token_required else None, 500, 503)})
     async def model_info() -> JSONUTF8Response:
         """The loaded model's name, version, labels and metrics (from its meta.json), and the service limits."""
         _require_ready(runtime)
@@ -155,6 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     review = review_router(settings, runtime, write_deps, read_deps)
     app.include_router(review)
     app.include_router(admin_router(settings, runtime, write_deps))
+    app.include_router(review_page_router())  # GET /review: the review page (service/review_page.py)
     return app
 
 
@@ -171,31 +181,8 @@ def parse_service_document(obj: Any, max_chars: int) -> Document:
 
 
 async def _read_json(request: Request, limit: int) -> Any:
-    """The body as JSON: 413 above ``limit`` bytes, 400 if not UTF-8, 422 if not JSON."""
-    declared = request.headers.get("content-length", "")
-    too_large = ApiError(413, "too_large", f"request body is larger than the limit of {limit} bytes")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    raw = b"".join(chunks)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ApiError(400, "invalid_utf8", f"request body is not valid UTF-8 (byte {exc.start}: {exc.reason})") from None
-    if not text.strip():
-        raise ApiError(422, "invalid_json", "request body is empty; send a JSON object")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ApiError(422, "invalid_json", f"request body is not valid JSON: {exc.msg} at line {exc.lineno} "
-                       f"column {exc.colno}") from None
-    except (ValueError, RecursionError) as exc:  # e.g. an integer with too many digits, absurd nesting
-        raise ApiError(422, "invalid_json", f"request body is not acceptable JSON: {exc}") from None
+    """The body as JSON (``service/requests.read_json``; the name is kept for the routers that import it)."""
+    return await read_json(request, limit)
 
 
 def _batch_documents(body: Any, max_docs: int) -> list[Any]:
@@ -252,19 +239,40 @@ def _token_check(token: str):  # noqa: ANN202
 
 # ---------------------------------------------------------------- OpenAPI
 
-def _request_body(model_name: str, examples: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {
-        "schema": {"$ref": f"#/components/schemas/{model_name}"}, "examples": examples}}}}
+def _request_body(model_name: str, examples: dict[str, dict[str, Any]] | None = None,
+                  required: bool = True) -> dict[str, Any]:
+    content: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{model_name}"}}
+    if examples:
+        content["examples"] = examples
+    return {"requestBody": {"required": required, "content": {"application/json": content}}}
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's document plus the request-body schemas (the endpoints read their bodies themselves)."""
+    """FastAPI's document plus the request-body schemas (the endpoints read their bodies themselves),
+    with the configured limits (``max_batch_docs``, ``max_doc_chars``) written into them."""
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         _, defs = models_json_schema([(model, "validation") for model in m.REQUEST_MODELS],
                                      ref_template="#/components/schemas/{model}")
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         for name, definition in defs.get("$defs", {}).items():
-            schemas.setdefault(name, definition)
+            schemas.setdefault(name, _resolve_refs(definition))
+        settings: Settings = app.state.settings
+        for name in ("BatchRequest", "AddDocumentsRequest"):
+            schemas[name]["properties"]["documents"]["maxItems"] = settings.max_batch_docs
+        for name in ("ExtractRequest", "StoreDocumentIn"):
+            schemas[name]["properties"]["text"]["maxLength"] = settings.max_doc_chars
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def _resolve_refs(node: Any) -> Any:
+    """``{"x-zhie-ref": name, …}`` (``service/models.py``) → ``{"$ref": "#/components/schemas/name", …}``."""
+    if isinstance(node, dict):
+        out = {k: _resolve_refs(v) for k, v in node.items() if k != m.REF_KEY}
+        if m.REF_KEY in node:
+            out["$ref"] = f"#/components/schemas/{node[m.REF_KEY]}"
+        return out
+    if isinstance(node, list):
+        return [_resolve_refs(v) for v in node]
+    return node

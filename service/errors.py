@@ -47,6 +47,28 @@ class ApiError(Exception):
         return cls(413 if exc.kind == "too_large" else 422, exc.kind, str(exc), exc.field)
 
 
+ERROR_ANSWERS: dict[int, str] = {
+    400: "the body is not valid UTF-8 (invalid_utf8)",
+    401: "missing or wrong bearer token (unauthorized)",
+    403: "admin endpoints are disabled: no api_token is configured (forbidden)",
+    404: "no document with this id, or no such version (not_found)",
+    409: "the document moved on since base_version (version_conflict), or a reload is already running",
+    413: "body, document or batch larger than the configured limit (too_large, too_many_documents)",
+    415: "the body is declared as something other than JSON (unsupported_media_type)",
+    422: "invalid JSON, or a missing or invalid field, named in error.field (invalid_json, missing_field, "
+         "invalid_field, invalid_document, invalid_annotation, invalid_model)",
+    500: "unexpected error; error.request_id identifies it in the logs (internal_error, model_error)",
+    503: "the model is not loaded yet (model_not_ready) or the annotation store is not available "
+         "(store_unavailable); retry later",
+}
+
+
+def error_responses(*codes: int | None) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries (the error shape) for the given status codes (None entries are skipped)."""
+    from .models import ErrorOut
+    return {code: {"model": ErrorOut, "description": ERROR_ANSWERS[code]} for code in codes if code is not None}
+
+
 def request_id_of(request: Request) -> str | None:
     return request.scope.get("state", {}).get("request_id")
 
@@ -78,8 +100,14 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONUTF8
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONUTF8Response:
     # the endpoints validate bodies themselves; this only covers query/header parameters
     first = (exc.errors() or [{}])[0]
-    field = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query", "header")) or None
-    return error_response(422, "invalid_field", str(first.get("msg", "invalid request")), field, request_id_of(request))
+    loc = tuple(first.get("loc", ()))
+    where = {"query": "query parameter", "path": "path parameter", "header": "header"}.get(str(loc[0]) if loc else "",
+                                                                                         "field")
+    field = ".".join(str(p) for p in loc if p not in ("body", "query", "header", "path")) or None
+    message = str(first.get("msg", "invalid request"))
+    message = message[:1].lower() + message[1:]
+    text = f"{where} '{field}': {message}" if field else message
+    return error_response(422, "invalid_field", text, field, request_id_of(request))
 
 
 def install_error_handlers(app: FastAPI) -> None:

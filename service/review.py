@@ -16,6 +16,12 @@ never asked to review never creates one.  Status codes: 404 unknown document, 40
 ``base_version`` (``version_conflict``) or an id already stored (``duplicate_id``), 422
 a correction that breaks the schema (``invalid_annotation``, ``error.field`` names the
 item), 503 store unavailable.
+
+Every body is checked at the door for what the store and its exports can hold
+(``zhie.store.validate``: valid Unicode, no NUL in text columns, finite numbers, version
+numbers that fit the integer columns), so bad input is a 4xx naming the field on SQLite and
+PostgreSQL alike, never a 500 or a 503.  ``POST /v1/documents`` stores its documents in one
+transaction: a database failure stores none of them.
 """
 from __future__ import annotations
 
@@ -25,16 +31,20 @@ from typing import Any, Callable, TypeVar
 
 import anyio.to_thread
 from fastapi import APIRouter, Query, Request
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 
 from zhie.runner import run_items
 from zhie.schema import Extraction
 from zhie.store import (AnnotationError, DocumentNotFound, DuplicateDocument, Store, StoreConfigError, TextMismatch,
                         VersionConflict)
+from zhie.io import InputError
 from zhie.store.records import AnnotationVersion, StoredDocument, iso
 from zhie.store.uncertainty import LOW_CONFIDENCE
+from zhie.store.validate import MAX_VERSION, FieldError, check_id_number, check_storable_document
 
-from .errors import ApiError
+from . import models as m
+from .errors import ApiError, error_responses
+from .requests import parse_body
 from .responses import JSONUTF8Response
 from .runtime import ModelRuntime
 from .settings import Settings
@@ -81,41 +91,23 @@ async def _in_store(holder: StoreHolder, fn: Callable[[Store], T]) -> T:
     except TextMismatch as exc:
         raise ApiError(409, "text_mismatch", str(exc), "text") from None
     except AnnotationError as exc:
-        raise ApiError(422, "invalid_annotation", str(exc), f"annotation.{exc.first_path}") from None
+        path = exc.first_path
+        raise ApiError(422, "invalid_annotation", str(exc),
+                       "annotation" if path in (None, "annotation") else f"annotation.{path}") from None
     except StoreConfigError as exc:
         raise ApiError(503, "store_unavailable", f"the annotation store cannot be opened: {exc}") from None
+    except FieldError as exc:  # a value the store cannot hold (zhie.store.validate)
+        raise ApiError(422, exc.kind, str(exc), exc.field) from None
     except ValueError as exc:  # a name or number the store refuses
         raise ApiError(422, "invalid_field", str(exc)) from None
+    except DataError as exc:  # the database refused a value: bad input the door let through, not an outage
+        log.error("annotation store refused a value: %s", exc)
+        raise ApiError(422, "invalid_field", "the annotation store cannot hold a value of this request "
+                       f"({type(exc.orig).__name__ if exc.orig is not None else 'DataError'})") from None
     except SQLAlchemyError as exc:
         log.error("annotation store error: %s", exc)
         raise ApiError(503, "store_unavailable", "the annotation store is not available; retry later "
                        f"({type(exc).__name__})", headers={"Retry-After": "5"}) from None
-
-
-def _object(body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise ApiError(422, "invalid_document", f"expected a JSON object, got {type(body).__name__}")
-    return body
-
-
-def _base_version(body: dict[str, Any], minimum: int) -> int:
-    if "base_version" not in body:
-        raise ApiError(422, "missing_field", "field 'base_version' is required: the version your change is based "
-                       "on (GET /v1/documents/{id} gives it)", "base_version")
-    value = body["base_version"]
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ApiError(422, "invalid_field", f"field 'base_version' must be an integer >= {minimum}, got {value!r}",
-                       "base_version")
-    return value
-
-
-def _name(body: dict[str, Any], field: str, required: bool = True, default: str = "") -> str:
-    value = body.get(field, None if required else default)
-    if not isinstance(value, str) or not value.strip() or len(value.strip()) > 256:
-        raise ApiError(422, "missing_field" if value is None else "invalid_field",
-                       f"field '{field}' must be a non-empty string of at most 256 characters (who made the change)",
-                       field)
-    return value.strip()
 
 
 def _version_info(v: AnnotationVersion, with_annotation: bool) -> dict[str, Any]:
@@ -135,47 +127,44 @@ def _document_info(doc: StoredDocument) -> dict[str, Any]:
 
 def review_router(settings: Settings, runtime: ModelRuntime, write_deps: list, read_deps: list) -> APIRouter:
     """The review endpoints of one app (worker); the store is opened lazily from ``settings.store_url``."""
-    from .app import _batch_documents, _batch_item, _read_json, _require_ready
+    from .app import _batch_documents, _batch_item, _read_json, _request_body, _require_ready
 
+    auth = 401 if write_deps else None
+    read_auth = 401 if read_deps else None
     holder = StoreHolder(settings.store_url)
     router = APIRouter(tags=["review"])
     router.store_holder = holder  # type: ignore[attr-defined]  (tests and shutdown reach the store here)
 
-    @router.post("/v1/documents", dependencies=write_deps)
+    @router.post("/v1/documents", dependencies=write_deps, openapi_extra=_request_body("AddDocumentsRequest"),
+                 responses=error_responses(400, auth, 413, 415, 422, 500, 503))
     async def add_documents(request: Request) -> JSONUTF8Response:
         """Add documents to the store; each is predicted with the loaded model (version 1).  A document that
-        cannot be added (bad field, id already stored) becomes `{"id", "index", "error"}` at its place."""
-        body = _object(await _read_json(request, settings.max_body_bytes))
-        documents = _batch_documents(body, settings.max_batch_docs)
-        added_by = _name(body, "added_by", required=False, default="api")
-        items = [_batch_item(raw, i, settings.max_doc_chars) for i, raw in enumerate(documents)]
-        for item in items:
-            if item.document is not None and item.document.id is not None and "/" in item.document.id:
-                from zhie.io import InputError
-                item.error, item.document = InputError("invalid_field", "field 'id' must not contain '/' (it is "
-                                                       "part of the document's URL)", "id"), None
+        cannot be added (bad field, id already stored) becomes `{"id", "index", "error"}` at its place; the
+        others are stored together in one transaction (a store failure stores none: 503)."""
+        body = parse_body(m.AddDocumentsRequest, await _read_json(request, settings.max_body_bytes))
+        documents = _batch_documents({"documents": body.documents}, settings.max_batch_docs)
+        items = [_door(_batch_item(raw, i, settings.max_doc_chars)) for i, raw in enumerate(documents)]
         _require_ready(runtime)
 
         def predict(pipeline) -> list[tuple[Any, dict[str, Any]]]:  # noqa: ANN001
             return list(run_items(pipeline, items, batch_docs=8))
 
-        pairs = await runtime.run(predict)
+        pairs = await runtime.run(predict, request)
+        good = [(item, record) for item, record in pairs if "error" not in record]
 
         def store_all(store: Store) -> list[dict[str, Any]]:
+            stored = store.add_documents([(item.document, Extraction.from_dict(record)) for item, record in good],
+                                         added_by=body.added_by)
+            outcome = {id(item): (doc, record) for (item, record), doc in zip(good, stored)}
             out = []
             for item, record in pairs:
                 if "error" in record:
                     out.append({"id": record.get("id"), "index": item.line, "error": record["error"]})
                     continue
-                try:
-                    doc = store.add_document(item.document, Extraction.from_dict(record), added_by=added_by)
-                except DuplicateDocument as exc:
+                doc, record = outcome[id(item)]
+                if isinstance(doc, DuplicateDocument):
                     out.append({"id": item.document.id, "index": item.line,
-                                "error": {"type": "duplicate_id", "message": str(exc), "field": "id"}})
-                    continue
-                except ValueError as exc:  # e.g. an id longer than the store keeps
-                    out.append({"id": item.document.id, "index": item.line,
-                                "error": {"type": "invalid_field", "message": str(exc), "field": "id"}})
+                                "error": {"type": "duplicate_id", "message": str(doc), "field": "id"}})
                     continue
                 version = store.version(doc.id)
                 out.append({"id": doc.id, "version": doc.version, "entities": len(record["entities"]),
@@ -185,15 +174,16 @@ def review_router(settings: Settings, runtime: ModelRuntime, write_deps: list, r
 
         return JSONUTF8Response({"results": await _in_store(holder, store_all)})
 
-    @router.get("/v1/review/queue", dependencies=read_deps)
+    @router.get("/v1/review/queue", dependencies=read_deps, responses=error_responses(read_auth, 422, 500, 503))
     async def review_queue(limit: int = Query(20, ge=1, le=500, description="most documents returned")) \
             -> JSONUTF8Response:
         """Unreviewed documents (no review mark on their current version), most uncertain first."""
         items = await _in_store(holder, lambda s: s.queue(limit))
         return JSONUTF8Response({"measure": QUEUE_MEASURE, "documents": [i.to_dict() for i in items]})
 
-    @router.get("/v1/documents/{doc_id}", dependencies=read_deps)
-    async def get_document(doc_id: str, version: int | None = Query(None, ge=1,
+    @router.get("/v1/documents/{doc_id}", dependencies=read_deps,
+                responses=error_responses(read_auth, 404, 422, 500, 503))
+    async def get_document(doc_id: str, version: int | None = Query(None, ge=1, le=MAX_VERSION,
                            description="an older version (default: the current one)")) -> JSONUTF8Response:
         """The document, its current (or requested) annotation, its version and a history summary."""
         def read(store: Store) -> dict[str, Any]:
@@ -207,38 +197,30 @@ def review_router(settings: Settings, runtime: ModelRuntime, write_deps: list, r
 
         return JSONUTF8Response(await _in_store(holder, read))
 
-    @router.put("/v1/documents/{doc_id}/annotation", dependencies=write_deps)
+    @router.put("/v1/documents/{doc_id}/annotation", dependencies=write_deps,
+                openapi_extra=_request_body("CorrectionRequest"),
+                responses=error_responses(400, auth, 404, 409, 413, 415, 422, 500, 503))
     async def put_annotation(doc_id: str, request: Request) -> JSONUTF8Response:
         """Submit a correction based on `base_version`; 409 if someone saved another version since.
         `reviewed` (default true) marks the new version reviewed; false saves a draft."""
-        body = _object(await _read_json(request, settings.max_body_bytes))
-        base = _base_version(body, 0)
-        reviewer = _name(body, "reviewer")
-        if "annotation" not in body:
-            raise ApiError(422, "missing_field", "field 'annotation' ({entities, relations, events}) is required",
-                           "annotation")
-        reviewed = body.get("reviewed", True)
-        if not isinstance(reviewed, bool):
-            raise ApiError(422, "invalid_field", "field 'reviewed' must be true or false", "reviewed")
-        note = body.get("note")
-        if note is not None and not isinstance(note, str):
-            raise ApiError(422, "invalid_field", "field 'note' must be a string", "note")
-        saved = await _in_store(holder, lambda s: s.correct(doc_id, body["annotation"], base, reviewer,
-                                                            reviewed=reviewed, note=note))
-        return JSONUTF8Response({"id": doc_id, "version": saved.version, "reviewed": reviewed,
+        body = parse_body(m.CorrectionRequest, await _read_json(request, settings.max_body_bytes))
+        saved = await _in_store(holder, lambda s: s.correct(doc_id, body.annotation, body.base_version, body.reviewer,
+                                                            reviewed=body.reviewed, note=body.note))
+        return JSONUTF8Response({"id": doc_id, "version": saved.version, "reviewed": body.reviewed,
                                  "changes": saved.changes.to_dict()})
 
-    @router.post("/v1/documents/{doc_id}/reviewed", dependencies=write_deps)
+    @router.post("/v1/documents/{doc_id}/reviewed", dependencies=write_deps,
+                 openapi_extra=_request_body("ReviewRequest"),
+                 responses=error_responses(400, auth, 404, 409, 413, 415, 422, 500, 503))
     async def mark_reviewed(doc_id: str, request: Request) -> JSONUTF8Response:
         """Mark `base_version` (which must be current) as reviewed: correct as it stands."""
-        body = _object(await _read_json(request, settings.max_body_bytes))
-        base = _base_version(body, 1)
-        reviewer = _name(body, "reviewer")
-        review = await _in_store(holder, lambda s: s.mark_reviewed(doc_id, base, reviewer))
+        body = parse_body(m.ReviewRequest, await _read_json(request, settings.max_body_bytes))
+        review = await _in_store(holder, lambda s: s.mark_reviewed(doc_id, body.base_version, body.reviewer))
         return JSONUTF8Response({"id": doc_id, "version": review.version, "reviewed": True,
                                  "reviewer": review.reviewer, "at": iso(review.reviewed_at)})
 
-    @router.get("/v1/documents/{doc_id}/history", dependencies=read_deps)
+    @router.get("/v1/documents/{doc_id}/history", dependencies=read_deps,
+                responses=error_responses(read_auth, 404, 422, 500, 503))
     async def history(doc_id: str, annotations: bool = Query(False, description="include every version's "
                                                                                "annotation")) -> JSONUTF8Response:
         """Every saved version (who, when, what changed) and every review mark, oldest first."""
@@ -253,3 +235,14 @@ def review_router(settings: Settings, runtime: ModelRuntime, write_deps: list, r
         return JSONUTF8Response(await _in_store(holder, read))
 
     return router
+
+
+def _door(item: Any) -> Any:
+    """A parsed document the store cannot hold (zhie.store.validate) becomes an error at its place."""
+    if item.document is not None:
+        try:
+            check_id_number(item.raw_id)
+            check_storable_document(item.document)
+        except FieldError as exc:
+            item.error, item.document = InputError(exc.kind, str(exc), exc.field), None
+    return item

@@ -42,6 +42,7 @@ class Settings:
     torch_threads: int | None = None
     log_level: str = "info"
     store_url: str | None = None  # annotation store (review endpoints): SQLite path or SQLAlchemy URL
+    request_timeout: float | None = 120.0  # seconds of model work per request, then 503; None: no budget
 
     def __post_init__(self) -> None:
         for name in ("port", "workers", "max_doc_chars", "max_batch_docs", "max_body_bytes", "inference_threads"):
@@ -49,6 +50,9 @@ class Settings:
                 raise SettingsError(f"setting {name} must be at least 1, got {getattr(self, name)}")
         if self.port > 65535:
             raise SettingsError(f"setting port must be at most 65535, got {self.port}")
+        if self.request_timeout is not None and not self.request_timeout > 0:
+            raise SettingsError(f"setting request_timeout must be a positive number of seconds (or 0/off for no "
+                                f"budget), got {self.request_timeout}")
         if self.torch_threads is not None and self.torch_threads < 1:
             raise SettingsError(f"setting torch_threads must be at least 1, got {self.torch_threads}")
         if self.read_token_required and not self.api_token:
@@ -68,6 +72,8 @@ class Settings:
         env = {}
         for name, value in asdict(self).items():
             if value is None:
+                if name == "request_timeout":  # "no budget" must not fall back to the default budget
+                    env[env_name(name)] = "0"
                 continue
             if isinstance(value, bool):
                 value = "1" if value else "0"
@@ -108,6 +114,8 @@ def _coerce(name: str, raw: Any, source: str) -> Any:
         if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
             return raw.strip().lower() in _TRUE
         raise SettingsError(f"setting {where} must be a boolean (1/0, true/false), got {raw!r}")
+    if name == "request_timeout":
+        return _seconds(raw, where)
     # the remaining fields are integers; torch_threads may be empty (= automatic)
     if name == "torch_threads" and (raw is None or (isinstance(raw, str) and raw.strip() in ("", "auto"))):
         return None
@@ -121,6 +129,22 @@ def _coerce(name: str, raw: Any, source: str) -> Any:
         except ValueError:
             pass
     raise SettingsError(f"setting {where} must be an integer, got {raw!r}")
+
+
+def _seconds(raw: Any, where: str) -> float | None:
+    """A time budget in seconds: a positive number, or 0 / "off" / "" for none."""
+    if isinstance(raw, str) and raw.strip().lower() in ("", "0", "off", "none"):
+        return None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return float(raw) if raw != 0 else None
+    if isinstance(raw, str):
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            pass
+        else:
+            return value if value != 0 else None
+    raise SettingsError(f"setting {where} must be a number of seconds (0 or off: no budget), got {raw!r}")
 
 
 def read_config_file(path: str | Path) -> dict[str, Any]:

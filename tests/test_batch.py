@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT, TINY_MODEL
+from conftest import DEFAULT_MODEL, REPO_ROOT, TINY_MODEL
 from samples import SIGNING, WEB_PAGE
 from zhie.batch import BatchError, BatchOptions, run_batch
 from zhie.batch.progress import Progress
@@ -256,6 +257,41 @@ def test_resume_refuses_another_input_model_or_shard_size_until_restart(tmp_path
     assert manifest["input"]["fingerprint"] == scan_sources(discover(str(b))).fingerprint
 
 
+def test_resume_refuses_a_changed_linker_file_but_not_a_recorded_metric(tmp_path):
+    from zhie.model.upgrade import upgrade_model
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 6)
+    model = upgrade_model(TINY_MODEL, tmp_path / "model").path     # its own argument scorer, in the folder
+    out = tmp_path / "out"
+    run_batch(opts(src, out, model=model, workers=1, shard_size=4))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    parts_of = manifest["model"]["components"]
+    assert parts_of["linker"]["argument_scorer"]["file"] == "argument_scorer.json"
+    assert parts_of["windows"] == {"max_len": 48, "overlap": 12} and parts_of["linker"]["trigger_policy"] == "rules"
+    assert parts_of["code"]["version"] and len(parts_of["code"]["source"]) == 64
+    (out / "part-00001.jsonl").unlink()                             # as if the run had been killed
+    (out / ".zhie-batch" / "part-00001.json").unlink()
+
+    card = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    card.setdefault("metrics", {})["dev"] = {"documents": 1}       # a new figure on the card: same output
+    (model / "meta.json").write_text(json.dumps(card, ensure_ascii=False), encoding="utf-8")
+    original = (model / "argument_scorer.json").read_bytes()
+    scorer = json.loads(original)
+    first = next(iter(scorer["models"].values()))
+    first["b"][0] += 0.5                                            # another linker
+    (model / "argument_scorer.json").write_text(json.dumps(scorer), encoding="utf-8")
+    with pytest.raises(BatchError, match=r"what differs: the argument scorer \(argument_scorer.json sha256 .*"
+                                         r"never mixed.*--restart"):
+        run_batch(opts(src, out, model=model, workers=1, shard_size=4))
+    assert not (out / "part-00001.jsonl").exists()                  # nothing written by the refused run
+    proc = zhie(["batch", str(src), "-o", str(out), "--model", str(model), "--shard-size", "4", "--workers", "1"])
+    assert proc.returncode == 2 and b"the argument scorer" in proc.stderr
+
+    (model / "argument_scorer.json").write_bytes(original)          # the first linker back: the run resumes
+    resumed = run_batch(opts(src, out, model=model, workers=1, shard_size=4))
+    assert resumed["run"]["resumed_shards"] == 1 and resumed["run"]["shards"] == 1
+
+
 def test_a_folder_in_use_is_refused(tmp_path):
     first, second = OutputDir(tmp_path / "out"), OutputDir(tmp_path / "out")
     first.lock()
@@ -331,20 +367,88 @@ def test_input_discovery_orders_files_and_reports_unreadable_ones(tmp_path):
 # ------------------------------------------------------------------ progress
 def test_progress_bar_on_a_terminal_and_log_lines_elsewhere():
     term = io.StringIO()
-    bar = Progress(10, 2, tty=True, stream=term)
+    bar = Progress(10, 2, tty=True, stream=term, loading="zhie batch: loading model m 1 in 2 workers …")
+    assert term.getvalue() == "zhie batch: loading model m 1 in 2 workers …\n"  # said before any bar
     bar.update(0, 3, 300)
     bar.done(ShardStats(shard=0, documents=4, characters=400, errors=1))
     assert bar.documents == 6 and bar.errors == 1
     bar.close()
     shown = term.getvalue()
-    assert "\r" in shown and "6/10" in shown and "doc/s" in shown and "ETA" in shown
+    assert "\r" in shown and "6/10" in shown and "docs/s overall" in shown and "ETA" in shown
+    assert "doc/s" not in shown  # tqdm's own smoothed rate is not shown next to ours
 
     log = io.StringIO()
     lines = Progress(10, 0, tty=False, stream=log, interval=3600)
-    lines.update(0, 5, 50)       # within the interval: nothing printed yet
+    lines.update(0, 0, 0)        # nothing done yet: nothing printed
     assert log.getvalue() == ""
+    lines.update(0, 5, 50)       # the first documents: one line, so the wait for the model is seen to be over
+    lines.update(0, 6, 60)       # within the interval: nothing more
+    assert log.getvalue().count("\n") == 1 and "5/10 documents (50.0%)" in log.getvalue()
     lines.close()
-    assert "5/10 documents (50.0%)" in log.getvalue() and "docs/s" in log.getvalue()
+    assert "6/10 documents (60.0%)" in log.getvalue() and "docs/s overall" in log.getvalue()
+
+
+def test_progress_rate_is_this_runs_documents_over_the_time_since_the_run_started():
+    started = time.perf_counter() - 4.0      # the job started 4 s ago (model loading, say)
+    p = Progress(100, 20, tty=False, stream=io.StringIO(), started=started)
+    p.done(ShardStats(shard=1, documents=8, characters=800, errors=0))
+    docs_per_s, chars_per_s = p.rates()
+    assert 8 / 4.5 < docs_per_s <= 8 / 4.0 and 800 / 4.5 < chars_per_s <= 800 / 4.0  # resumed ones not counted
+
+
+def _run_on_a_pty(args: list[str], rows: int, cols: int, timeout: float = 600) -> tuple[int, str]:
+    """Run ``zhie ARGS`` with stdin/stdout/stderr on a pseudo-terminal of the given size; (exit code, output)."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}  # the pty's size, not these
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    proc = subprocess.Popen([sys.executable, "-m", "zhie.cli", *args], stdin=slave, stdout=slave, stderr=slave,
+                            env=env, cwd=REPO_ROOT, close_fds=True)
+    os.close(slave)
+    out = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 1.0)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:       # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        elif proc.poll() is not None:
+            break
+    code = proc.wait(timeout=60)
+    os.close(master)
+    return code, out.decode("utf-8", "replace")
+
+
+def test_batch_on_a_zero_size_terminal_prints_lines(tmp_path):
+    """A pty of size 0×0 (``script``, a CI log): no bar that draws nothing, but the loading
+    message, progress lines and a summary whose docs/s is the last line's."""
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 4)
+    out = tmp_path / "out"
+    code, shown = _run_on_a_pty(["batch", str(src), "-o", str(out), "--model", str(DEFAULT_MODEL),
+                                 "--workers", "1", "--shard-size", "2", "--progress-every", "1"], rows=0, cols=0)
+    assert code == 0, shown
+    lines = [line for line in shown.replace("\r\n", "\n").split("\n") if line]
+    assert lines[0].startswith("zhie batch: loading model zhie-ner-small") and "in 1 worker …" in lines[0]
+    progress = [line for line in lines if re.match(r"zhie batch: \d+/4 documents", line)]
+    assert progress and progress[-1].startswith("zhie batch: 4/4 documents (100.0%)")
+    assert len(progress) == len(set(progress))  # the closing line does not repeat the last one
+    assert "\r" not in shown.replace("\r\n", "\n")  # lines, not a bar redrawn in place
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    last_rate = float(re.search(r"([\d.]+) docs/s overall", progress[-1]).group(1))
+    assert abs(last_rate - summary["docs_per_s"]) <= 0.05 * summary["docs_per_s"] + 0.01  # one definition
+    assert lines[-1].startswith("zhie batch: 4 documents in 2 shards") and "docs/s overall" in lines[-1]
 
 
 # ------------------------------------------------------------------ Ray

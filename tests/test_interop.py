@@ -216,16 +216,197 @@ def test_store_commands(tmp_path):
     queue = [json.loads(line) for line in _zhie("store", "queue", cwd=tmp_path).stdout.splitlines()]
     assert len(queue) == 3 and all(q["model"]["name"] == "tiny-lexicon" for q in queue)
 
-    for fmt in ("labelstudio", "doccano"):
+    for fmt, written in (("labelstudio", 3), ("doccano", 2)):  # doccano refuses sample-3's empty text
         out = tmp_path / f"out-{fmt}"
         exported = _zhie("store", "export", "--format", fmt, "-o", str(out), cwd=tmp_path)
-        assert exported.returncode == 0 and "3 documents" in exported.stderr
+        assert exported.returncode == 0 and f"{written} documents" in exported.stderr, exported.stderr
+        assert fmt == "labelstudio" or "skipped document 'sample-3' has an empty text" in exported.stderr
         other = tmp_path / f"other-{fmt}.sqlite"
         imported = _zhie("store", "import", "--format", fmt, str(out), "--store", str(other), cwd=tmp_path)
         assert imported.returncode == 0, imported.stderr
         stats = json.loads(_zhie("store", "stats", "--store", str(other), cwd=tmp_path).stdout)
-        assert stats["documents"] == 3
+        assert stats["documents"] == written
     train = tmp_path / "train.jsonl"
     assert _zhie("store", "export", "--format", "train", "-o", str(train), cwd=tmp_path).returncode == 0
     assert train.read_text(encoding="utf-8") == ""  # nothing reviewed yet
     assert _zhie("store", "labelstudio-config", cwd=tmp_path).stdout.startswith("<View>")
+
+
+# -- doccano: what its two project types write back -----------------------------------------
+
+def _doccano_export(tmp_path: Path, reviewed: bool = True) -> tuple[Store, dict]:
+    """A store with the rich document, and its line of ``zhie store export --format doccano``."""
+    store = Store(str(tmp_path / "s.sqlite"))
+    doc = rich()
+    store.import_annotation(Document(doc["text"], doc["id"], doc["meta"]), doc, author="王芳", reviewed=reviewed)
+    export_store(store, "doccano", tmp_path / "out.jsonl")
+    [line] = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    return store, line
+
+
+def _as_doccano_writes_it(line: dict, **columns) -> dict:
+    """doccano's export of an imported line: its own id and columns, the others written back as imported."""
+    out = {"id": 4711, "text": line["text"], "Comments": []}
+    out.update({k: v for k, v in line.items() if k != "text"})
+    out.update(columns)
+    return out
+
+
+def _import_line(tmp_path: Path, store: Store, line: dict):  # noqa: ANN202
+    path = tmp_path / "back.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    return import_file(store, "doccano", path, author="李强")
+
+
+def test_doccano_sequence_labelling_edits_keep_ids_norms_and_links(tmp_path):
+    """A span added first (shifting every position), one relabelled, one deleted: the stale
+    relations column is not used; links follow the spans, the deleted span's link is reported."""
+    store, line = _doccano_export(tmp_path)
+    s_new, e_new = find(RICH_TEXT, "园区")
+    label = [[s_new, e_new, "ZONE"]] + [list(x) for x in line["label"]]
+    heading = label.index([3, 8, "ZONE"])
+    label[heading][2] = "ORG"                                  # e1 relabelled
+    s_t, e_t = find(RICH_TEXT, "市商务局局长")
+    label.remove([s_t, e_t, "TITLE"])                          # e14 deleted (周晓东 HOLDS_TITLE it)
+    report = _import_line(tmp_path, store, _as_doccano_writes_it(line, label=label))
+    assert report.failed == [] and report.imported == 1
+    assert len(report.notes) == 1 and "HOLDS_TITLE e15 -> e14 was dropped" in report.notes[0]
+    assert "e14 TITLE at 133-139" in report.notes[0]
+    ann = store.version("rich-1").annotation.to_dict()
+    expected = rich_annotation()
+    by_id = {e["id"]: e for e in ann["entities"]}
+    assert by_id["e1"]["label"] == "ORG" and "e14" not in by_id
+    assert by_id["s1"] == {"id": "s1", "label": "ZONE", "start": s_new, "end": e_new, "text": "园区"}
+    for e in expected["entities"]:                             # every other span: same id, offsets, norms
+        if e["id"] not in ("e1", "e14"):
+            assert by_id[e["id"]] == e
+    assert ann["relations"] == [r for r in expected["relations"] if r["tail"] != "e14"]
+    assert ann["events"] == expected["events"]
+    assert store.document("rich-1").reviewed and store.version("rich-1").author == "李强"
+    store.close()
+
+
+def test_doccano_relation_project_ids_are_matched_by_offsets(tmp_path):
+    """doccano's database ids, in its own order, a span added before the AMOUNT, one relabelled,
+    one deleted (doccano drops its relations): ids, AMOUNT/DATE norms, relations and events follow."""
+    store, line = _doccano_export(tmp_path)
+    number = {e["id"]: 9000 - 7 * k for k, e in enumerate(line["entities"])}   # not positions, descending
+    s_new, e_new = find(RICH_TEXT, "园区")
+    s_del, e_del = find(RICH_TEXT, "京东北算力中心")
+    entities = [{"id": 1, "label": "ZONE", "start_offset": s_new, "end_offset": e_new}]
+    for e in reversed(line["entities"]):
+        if e["start_offset"] == s_del:
+            continue
+        label = "ORG" if e["start_offset"] == 3 else e["label"]
+        entities.append({"id": number[e["id"]], "label": label, "start_offset": e["start_offset"],
+                         "end_offset": e["end_offset"]})
+    deleted = {number[e["id"]] for e in line["entities"] if e["start_offset"] == s_del}
+    relations = [{"id": 300 + k, "from_id": number[r["from_id"]], "to_id": number[r["to_id"]], "type": r["type"]}
+                 for k, r in enumerate(line["relations"]) if number[r["to_id"]] not in deleted]
+    report = _import_line(tmp_path, store, _as_doccano_writes_it(line, entities=entities, relations=relations))
+    assert report.failed == [] and report.imported == 1 and report.notes == []
+    ann = store.version("rich-1").annotation.to_dict()
+    by_id = {e["id"]: e for e in ann["entities"]}
+    expected = rich_annotation()
+    assert (by_id["e5"]["text"], by_id["e5"]["value"], by_id["e5"]["unit"]) == ("约15亿元", 1.5e9, "CNY")
+    assert [by_id[i]["norm"] for i in ("e2", "e9", "e16")] == ["2023-05-18", "2023-06-02", "2023-07-06"]
+    assert by_id["e1"]["label"] == "ORG" and "e13" not in by_id and by_id["s1"]["text"] == "园区"
+    assert sorted(ann["relations"], key=str) == sorted(expected["relations"], key=str)
+    v4 = next(v for v in ann["events"] if v["id"] == "v4")
+    assert [a["role"] for a in v4["arguments"]] == ["visitor"]
+    others = sorted((v for v in ann["events"] if v["id"] != "v4"), key=lambda v: v["id"])  # in doccano's order
+    assert others == [v for v in expected["events"] if v["id"] != "v4"]
+    store.close()
+
+
+def test_doccano_renumbered_but_unchanged_keeps_the_review_state(tmp_path):
+    """Only doccano's ids differ: nothing was edited, so an unreviewed draft stays unreviewed; an
+    edited line is a human's review."""
+    store, line = _doccano_export(tmp_path, reviewed=False)
+    number = {e["id"]: 500 + k for k, e in enumerate(line["entities"])}
+    entities = [{**e, "id": number[e["id"]]} for e in line["entities"]]
+    relations = [{**r, "from_id": number[r["from_id"]], "to_id": number[r["to_id"]]} for r in line["relations"]]
+    report = _import_line(tmp_path, store, _as_doccano_writes_it(line, entities=entities, relations=relations))
+    assert report.failed == [] and not store.document("rich-1").reviewed
+    assert store.version("rich-1").annotation.to_dict() == rich_annotation()
+    s_new, e_new = find(RICH_TEXT, "园区")
+    edited = _as_doccano_writes_it(line, label=[[s_new, e_new, "ZONE"], *line["label"]])
+    assert _import_line(tmp_path, store, edited).failed == [] and store.document("rich-1").reviewed
+    store.close()
+
+
+def test_doccano_line_edited_in_both_columns_is_refused_and_nothing_is_lost(tmp_path):
+    store, line = _doccano_export(tmp_path)
+    before = store.version("rich-1")
+    entities = [{**e, "id": e["id"] + 100} for e in line["entities"][1:]]
+    changed = _as_doccano_writes_it(line, label=line["label"][2:], entities=entities, relations=[])
+    report = _import_line(tmp_path, store, changed)
+    assert report.imported == 0 and len(report.failed) == 1
+    assert "both 'label' and 'entities' differ from what zhie exported" in report.failed[0]
+    assert "document 'rich-1'" in report.failed[0] and "nothing was changed in the store" in report.failed[0]
+    assert store.version("rich-1").version == before.version
+    assert store.version("rich-1").annotation.to_dict() == before.annotation.to_dict()
+    store.close()
+
+
+def test_doccano_export_leaves_out_empty_texts(tmp_path):
+    from zhie.store.transfer import export_file
+    store = Store(str(tmp_path / "s.sqlite"))
+    store.add_document(Document("晋中开发区签约。", "full"))
+    store.add_document(Document("", "empty"))
+    store.add_document(Document(" \n", "blank"))
+    report = export_file(store, "doccano", tmp_path / "d.jsonl")
+    lines = [json.loads(x) for x in (tmp_path / "d.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [x["doc_id"] for x in lines] == ["full"] and report.written == 1 and report.failed == []
+    assert [m.split(" has ")[0] for m in report.skipped] == ["document 'empty'", "document 'blank'"]
+    assert all("empty text, which doccano refuses" in m for m in report.skipped)
+    assert export_file(store, "labelstudio", tmp_path / "ls.json").written == 3  # Label Studio takes them
+    store.close()
+
+
+# -- exports: atomic, strict JSON, a bad document reported by id -----------------------------
+
+def test_an_export_that_crashes_midway_leaves_the_old_file(tmp_path, monkeypatch):
+    store = _filled(tmp_path, str(tmp_path / "s.sqlite"))
+    path = tmp_path / "tasks.json"
+    path.write_text("the previous export\n", encoding="utf-8")
+    real = store.documents
+
+    def broken(reviewed_only=False):  # noqa: ANN001, ANN202 - the database goes away after one document
+        for n, item in enumerate(real(reviewed_only=reviewed_only)):
+            if n == 1:
+                raise OSError("connection to the store lost")
+            yield item
+
+    monkeypatch.setattr(store, "documents", broken)
+    for fmt in ("labelstudio", "doccano", "train"):
+        with pytest.raises(OSError, match="connection to the store lost"):
+            export_store(store, fmt, path, reviewed_only=False)
+        assert path.read_text(encoding="utf-8") == "the previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary left over
+    store.close()
+
+
+def test_a_document_that_is_not_strict_json_is_reported_by_id(tmp_path):
+    from zhie.store.transfer import ExportError, export_file
+    store = _filled(tmp_path, str(tmp_path / "s.sqlite"))
+    store.add_document(Document("晋中开发区签约。", "nan-1", {"weight": 0.5}))
+    with store.engine.begin() as db:  # a row written before the store refused NaN (it does now)
+        db.exec_driver_sql("UPDATE zhie_documents SET meta = '{\"weight\": NaN}' WHERE id = 'nan-1'")
+    assert store.document("nan-1").meta["weight"] != store.document("nan-1").meta["weight"]  # NaN read back
+    path = tmp_path / "out.jsonl"
+    report = export_file(store, "doccano", path)
+    assert report.written == 2 and len(report.failed) == 1
+    assert report.failed[0].startswith("document 'nan-1' (version 0) cannot be exported as doccano: ValueError")
+    text = path.read_text(encoding="utf-8")
+    assert "NaN" not in text and [json.loads(x)["doc_id"] for x in text.splitlines()] == ["rich-1", "pred-1"]
+    with pytest.raises(ExportError, match="document 'nan-1'"):   # the strict form writes nothing
+        export_store(store, "labelstudio", tmp_path / "strict.json")
+    assert not (tmp_path / "strict.json").exists()
+    store.close()
+    done = _zhie("store", "export", "--format", "labelstudio", "-o", str(tmp_path / "cli.json"),
+                 "--store", str(tmp_path / "s.sqlite"), cwd=tmp_path)
+    assert done.returncode == 1 and "document 'nan-1' (version 0) cannot be exported" in done.stderr
+    assert "Traceback" not in done.stderr and "2 documents" in done.stderr and "1 failed" in done.stderr
+    assert len(json.loads((tmp_path / "cli.json").read_text(encoding="utf-8"))) == 2
+    assert oct((tmp_path / "cli.json").stat().st_mode & 0o777) != oct(0o600)  # not mkstemp's private mode

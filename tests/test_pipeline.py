@@ -119,3 +119,30 @@ def test_short_names_and_names_inside_words_are_not_propagated():
     text = "张明到云湖调研。张明远主持会议。ABC云湖科技X。"
     spans = make_consistent(text, [TaggedSpan("OFFICIAL", 0, 2, 0.9)])
     assert [(s.start, s.end) for s in spans] == [(0, 2)]
+
+
+def test_the_linker_reads_the_argument_scorer_its_folder_names(tmp_path):
+    from conftest import TINY_MODEL
+    from zhie.model.folder import package_scorer
+    from zhie.model.upgrade import upgrade_model
+    from zhie.pipeline import Pipeline
+
+    def argument_scores(nlp) -> list[float]:
+        return [a["score"] for v in nlp(Document(SIGNING, "d1", {"date": "2023-06-20"})).to_dict()["events"]
+                for a in v["arguments"]]
+
+    old = Pipeline.load(TINY_MODEL)                  # a 0.2.0 folder: the package's scorer
+    assert old.folder.scorer_path() == package_scorer()
+    model = upgrade_model(TINY_MODEL, tmp_path / "model").path
+    assert argument_scores(Pipeline.load(model)) == argument_scores(old) != []
+    scorer = json.loads((model / "argument_scorer.json").read_text(encoding="utf-8"))
+    for m in scorer["models"].values():             # every role improbable: the scores must fall
+        m["b"] = [0.0] + [-8.0] * (len(m["b"]) - 1)
+        m["W"] = [[0.0] * len(row) for row in m["W"]]
+    (model / "argument_scorer.json").write_text(json.dumps(scorer), encoding="utf-8")
+    lower = argument_scores(Pipeline.load(model))
+    assert len(lower) == len(argument_scores(old)) and all(a < b for a, b in zip(lower, argument_scores(old)))
+    config = json.loads((model / "pipeline.json").read_text(encoding="utf-8"))
+    config["linker"]["argument_scorer"] = None      # the rule scores alone
+    (model / "pipeline.json").write_text(json.dumps(config), encoding="utf-8")
+    assert Pipeline.load(model).linker.event_finder.scorer is None

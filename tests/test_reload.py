@@ -294,3 +294,91 @@ def test_sighup_reloads_the_configured_model(tmp_path):
         _, err = proc.communicate(timeout=30)
     log = err.decode("utf-8", "replace")
     assert "model reloaded" in log and proc.returncode == 0, log
+
+
+def _children(pid: int) -> set[int]:
+    kids: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids |= {int(c) for c in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return kids
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to find the worker processes")
+def test_one_reload_call_switches_every_worker(tmp_path):
+    """`zhie serve --workers 2`: one POST /v1/admin/reload reaches both workers; requests sent on new
+    connections throughout (so both workers get some) are all answered."""
+    old = model_folder(tmp_path, "v1", version="v1")
+    new = model_folder(tmp_path, "v2", version="v2")
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), ZHIE_API_TOKEN=TOKEN)
+    for name in ("ZHIE_CONFIG", "ZHIE_STORE_URL", "ZHIE_RELOAD_DIR"):
+        env.pop(name, None)
+    proc = subprocess.Popen([sys.executable, "-m", "zhie.cli", "serve", "--port", str(port), "--workers", "2",
+                             "--model", str(old)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    outcomes: list[tuple[float, int, str | None]] = []
+    stop = threading.Event()
+
+    def fresh_connections() -> None:  # a new connection per request: the kernel spreads them over the workers
+        deadline = time.monotonic() + 90
+        while not stop.is_set() and time.monotonic() < deadline:
+            t0 = time.monotonic()
+            try:
+                r = httpx.post(f"{base}/v1/extract", json={"text": TEXT}, headers=AUTH, timeout=30)
+                outcomes.append((t0, r.status_code, r.json().get("model", {}).get("version")))
+            except httpx.HTTPError as exc:
+                outcomes.append((t0, -1, type(exc).__name__))
+
+    try:
+        deadline = time.monotonic() + 90
+        while len(_children(proc.pid)) < 2 or not all(_ready(base) for _ in range(10)):
+            assert proc.poll() is None and time.monotonic() < deadline, "the workers did not become ready"
+            time.sleep(0.2)
+        clients = [threading.Thread(target=fresh_connections) for _ in range(2)]
+        for t in clients:
+            t.start()
+        _wait_until(lambda: len(outcomes) >= 5)
+        t_reload = time.monotonic()
+        r = httpx.post(f"{base}/v1/admin/reload", json={"model": str(new)}, headers=AUTH, timeout=150)
+        t_answered = time.monotonic()
+        _wait_until(lambda: sum(o[0] > t_answered for o in outcomes) >= 5)
+        stop.set()
+        for t in clients:
+            t.join(30)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["model"]["version"] == "v2"
+        propagation = body["workers"]
+        assert propagation["expected"] == 2 and propagation["switched"] == 2, propagation
+        workers = {s["pid"] for s in propagation["states"]}
+        assert len(workers) == 2 and workers <= _children(proc.pid)  # both worker processes, by pid
+        assert all(s["version"] == "v2" and s["error"] is None for s in propagation["states"])
+        after = [httpx.post(f"{base}/v1/extract", json={"text": TEXT}, headers=AUTH, timeout=30) for _ in range(30)]
+        assert workers <= _children(proc.pid)  # the same processes switched, none was restarted
+    finally:
+        stop.set()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    log = err.decode("utf-8", "replace")
+    assert [o for o in outcomes if o[1] != 200] == [], log[-3000:]
+    assert sum(o[0] < t_reload for o in outcomes) >= 5 and sum(o[0] > t_answered for o in outcomes) >= 5
+    assert all(o[2] == "v2" for o in outcomes if o[0] > t_answered)
+    assert all(a.status_code == 200 and a.json()["model"]["version"] == "v2" for a in after)
+    assert log.count("model reloaded") == 2, log[-3000:]  # once in each worker
+
+
+def _wait_until(condition, timeout: float = 60) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the traffic did not get through in time"
+        time.sleep(0.05)
+
+
+def _ready(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/ready", timeout=5).status_code == 200
+    except httpx.TransportError:
+        return False

@@ -333,7 +333,11 @@ def test_body_size_limit_is_413_before_parsing():
     (b'{"text": "unterminated', "invalid_json", None),
     (b"", "invalid_json", None),
     (b"[" * 100_000, "invalid_json", None),
-    (b'{"text": "a", "id": 1' + b"0" * 5000 + b"}", "invalid_json", None),
+    (b'{"text": "a", "id": 1' + b"0" * 5000 + b"}", "invalid_json", "id"),  # the field is named
+    (b'{"text": "a", "meta": {"x": NaN}}', "invalid_json", "meta.x"),       # NaN is not JSON
+    (b'{"text": "a", "id": true}', "invalid_field", "id"),                  # refused like 1.5
+    (b'{"text": "a", "id": 1.5}', "invalid_field", "id"),
+    (b'{"text": "a", "meta": false}', "invalid_field", "meta"),
     (js(["not", "an", "object"]), "invalid_document", None),
 ])
 def test_bad_documents_are_422_naming_the_field(body, kind, field):
@@ -552,7 +556,7 @@ def test_unknown_config_keys_are_refused(tmp_path):
 
 # ---------------------------------------------------------------- never a 500 for bad input
 
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
                            max_leaves=12)
 DOCUMENTS = st.fixed_dictionaries({}, optional={"id": JSON_VALUES, "text": st.text(max_size=300) | JSON_VALUES,
@@ -573,8 +577,17 @@ def test_random_bodies_never_give_a_server_error(shared_client, body):
         assert ("error" in r.json()) == (r.status_code != 200)
 
 
+def test_nan_and_infinity_are_not_json_and_fail_the_whole_body_naming_the_place(shared_client):
+    for docs, field in (([{"id": float("inf")}, {"id": float("nan"), "text": "晋中开发区"}], "documents[0].id"),
+                        ([{"text": "晋中开发区", "meta": {"w": [1, float("-inf")]}}], "documents[0].meta.w[1]")):
+        r = post_raw(shared_client, "/v1/extract/batch", js({"documents": docs}))
+        err = r.json()["error"]
+        assert r.status_code == 422 and (err["type"], err["field"]) == ("invalid_json", field), r.text
+        assert "not a JSON number" in err["message"]
+
+
 @given(docs=st.lists(DOCUMENTS, max_size=5))
-@example(docs=[{"id": float("inf")}, {"id": float("nan"), "text": "晋中开发区"}])  # ids that strict JSON cannot echo
+@example(docs=[{"id": 2**70}, {"id": True, "text": "晋中开发区"}])  # an id beyond 64 bits is kept; true is refused
 def test_random_documents_never_give_a_server_error(shared_client, docs):
     batch = post_raw(shared_client, "/v1/extract/batch", js({"documents": docs}))
     assert batch.status_code == (413 if len(docs) > 4 else 200), batch.text

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from .examples import Example as _Example
 from .gazetteers import (BARE_ZONE_WORDS, COMPANY_FORMS, CORP_SUBUNITS, CORP_UNITS, RESOURCE_DIR, Gazetteers,
                          load_gazetteers)
 
@@ -42,16 +43,15 @@ GENERATED_LABELS = ("AMOUNT", "DATE")
 FILLERS = ("NAME", "COUNT", "PCT", "DURATION", "PLACE", "NUM")
 TEMPLATES_PATH = RESOURCE_DIR / "templates.txt"
 
-Example = dict[str, Any]
+Example = dict[str, Any]   # the JSON form of training.examples.Example (Example.to_dict), which this module edits
 
 
 # --------------------------------------------------------------------------- examples
 
 
 def make_example(text: str, spans: Iterable[tuple[str, int, int]], source: str) -> Example:
-    ents = [{"label": label, "start": s, "end": e, "text": text[s:e]}
-            for label, s, e in sorted(spans, key=lambda x: (x[1], x[2]))]
-    return {"text": text, "entities": ents, "source": source}
+    """An example's JSON form, spans sorted by offsets."""
+    return _Example(text, sorted(spans, key=lambda x: (x[1], x[2])), source).to_dict()
 
 
 def example_problems(ex: Example) -> list[str]:
@@ -127,15 +127,11 @@ def gold_sentences(doc: dict, require_entities: bool = True) -> list[Example]:
     characters were all deleted, or that a sentence boundary cuts, is dropped with its
     sentence.  Sentence ids are ``<doc id>#<n>``.
     """
-    from zhie.text.cleaning import clean_text  # noqa: PLC0415  (the pipeline's own cleaner)
+    from zhie.gold import align_gold  # noqa: PLC0415  (the one gold-offset mapping, with the pipeline's cleaner)
     from zhie.text.sentences import split_sentences  # noqa: PLC0415
 
-    clean = clean_text(doc["text"])
-    mapped = []
-    for e in flat_entities(doc.get("entities", [])):
-        span = clean.span_from_original(e["start"], e["end"])
-        if span is not None:
-            mapped.append((e["label"], *span))
+    gold = align_gold(doc, entities=flat_entities(doc.get("entities", [])))
+    clean, mapped = gold.clean, gold.entity_spans()
     out = []
     for n, (a, b) in enumerate(split_sentences(clean.text)):
         inside = [(label, s - a, e - a) for label, s, e in mapped if a <= s and e <= b]

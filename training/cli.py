@@ -222,11 +222,11 @@ def cmd_fit_head(args: argparse.Namespace) -> int:
 
 
 def cmd_public_eval(args: argparse.Namespace) -> int:
-    from zhie.tagger import read_meta
+    from zhie.model import load_model
     from zhie.tagger.transformer import TransformerTagger
 
     from .public_eval import evaluate_public
-    tagger = TransformerTagger.load(Path(args.model), read_meta(Path(args.model)))
+    tagger = TransformerTagger.load(Path(args.model), load_model(Path(args.model)).tagger_meta())
     res = evaluate_public(tagger, args.cluener_dev, args.msra_test, args.limit)
     print(json.dumps(res, ensure_ascii=False, indent=2))
     return 0

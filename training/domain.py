@@ -5,7 +5,8 @@ entities with offsets into their raw text.  They are split into their articles
 (``articles`` ranges), each article becomes a document of its own, and the
 dev/train split is chosen by article (``annotations/splits.json``).  For the
 tagger, an article is cleaned and cut into the same windows the pipeline uses
-at inference, with entity offsets mapped into the cleaned text.
+at inference (zhie.model.WindowConfig: the overlap of a window size), with the gold
+placed on the cleaned text by ``zhie.gold.align_gold``.
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from zhie.text import clean_text, plan_windows, split_sentences
+from zhie.gold import align_gold
+from zhie.model import WindowConfig
+from zhie.text import CleanText, plan_windows, split_sentences
 
 from .examples import Example, read_jsonl
 
@@ -65,16 +68,10 @@ def split_by_article(articles: list[dict[str, Any]], dev_ids: set[str]) -> tuple
     return train, dev
 
 
-def _window_examples(doc: dict[str, Any], spans: list[tuple[str, int, int]], max_len: int,
+def _window_examples(doc: dict[str, Any], clean: CleanText, mapped: list[tuple[str, int, int]], max_len: int,
                      head: str) -> list[Example]:
-    """Cut a cleaned article into model windows with ``spans`` (original offsets) mapped into each."""
-    clean = clean_text(doc["text"])
-    mapped = []
-    for label, start, end in spans:
-        span = clean.span_from_original(start, end)
-        if span is not None:
-            mapped.append((label, *span))
-    windows = plan_windows(split_sentences(clean.text), len(clean.text), max_len, max_len // 4)
+    """Cut a cleaned article into model windows with ``mapped`` (cleaned offsets) placed in each."""
+    windows = plan_windows(split_sentences(clean.text), len(clean.text), max_len, WindowConfig(max_len=max_len).overlap)
     out = []
     for w in windows:
         inside = []
@@ -91,8 +88,8 @@ def _window_examples(doc: dict[str, Any], spans: list[tuple[str, int, int]], max
 
 def doc_to_examples(doc: dict[str, Any], max_len: int) -> list[Example]:
     """Cut a cleaned article into model windows with entity spans mapped into each window."""
-    return _window_examples(doc, [(e["label"], e["start"], e["end"]) for e in doc.get("entities", [])],
-                            max_len, "domain")
+    gold = align_gold(doc)
+    return _window_examples(doc, gold.clean, gold.entity_spans(), max_len, "domain")
 
 
 def doc_to_trigger_examples(doc: dict[str, Any], max_len: int) -> list[Example]:
@@ -102,5 +99,5 @@ def doc_to_trigger_examples(doc: dict[str, Any], max_len: int) -> list[Example]:
     without a trigger is a negative example (statistics, plans and references stay silent)."""
     if "events" not in doc:
         return []
-    return _window_examples(doc, [(v["type"], v["trigger"]["start"], v["trigger"]["end"]) for v in doc["events"]],
-                            max_len, "trigger")
+    gold = align_gold(doc)
+    return _window_examples(doc, gold.clean, gold.trigger_spans(), max_len, "trigger")

@@ -1,4 +1,9 @@
-"""Training examples: a text, its labelled spans and where it came from."""
+"""Training examples: a text, its labelled spans and where it came from.
+
+``Example`` is the one example type of training; its JSON form (``to_dict``/``from_dict``:
+``{"text", "entities": [{"label", "start", "end", "text"}], "source", "head"?}``) is what the
+synthetic-data code (augment.py) reads and writes, and what ``python -m training.augment`` stores.
+"""
 from __future__ import annotations
 
 import json
@@ -16,8 +21,13 @@ class Example:
     head: str = "domain"
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "source": self.source, "head": self.head,
-                "entities": [{"label": l, "start": s, "end": e, "text": self.text[s:e]} for l, s, e in self.spans]}
+        """The JSON form; ``head`` only when it is not the entity head."""
+        out = {"text": self.text,
+               "entities": [{"label": l, "start": s, "end": e, "text": self.text[s:e]} for l, s, e in self.spans],
+               "source": self.source}
+        if self.head != "domain":
+            out["head"] = self.head
+        return out
 
     @classmethod
     def from_dict(cls, d: dict) -> "Example":

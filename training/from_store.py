@@ -98,7 +98,7 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
     from zhie.pipeline import default_model_path
     from zhie.store import Store
     from zhie.store.transfer import export_store
-    from zhie.tagger import read_meta
+    from zhie.model import load_model
 
     if args.encoder:
         print("--from-store fine-tunes an existing model: give --init (or nothing: the service's model), "
@@ -106,7 +106,7 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
         return 2
     init = Path(args.init) if args.init else default_model_path()
     try:
-        parent = read_meta(init)
+        parent = load_model(init).meta()     # the card and the config in one view (either layout)
     except (OSError, ValueError) as exc:
         print(f"--from-store: cannot read the model to fine-tune: {exc}", file=sys.stderr)
         return 2

@@ -12,15 +12,6 @@ from .examples import Example
 from .gazetteers import load_gazetteers
 
 
-def _to_dict(ex: Example) -> dict[str, Any]:
-    return {"id": ex.source, "text": ex.text, "source": ex.source,
-            "entities": [{"label": l, "start": s, "end": e, "text": ex.text[s:e]} for l, s, e in ex.spans]}
-
-
-def _from_dict(d: dict[str, Any]) -> Example:
-    return Example(d["text"], [(e["label"], e["start"], e["end"]) for e in d["entities"]], d["source"])
-
-
 def synthetic_examples(train_docs: list[dict], windows: list[Example], rng: random.Random, n_subst: int,
                        n_templates: int, max_len: int) -> list[Example]:
     """``n_subst`` substituted copies of each annotated window plus ``n_templates`` template sentences."""
@@ -29,8 +20,8 @@ def synthetic_examples(train_docs: list[dict], windows: list[Example], rng: rand
     gaz = load_gazetteers()
     out: list[dict[str, Any]] = []
     if n_subst:
-        clean = [_to_dict(w) for w in windows if w.spans and not any(s[0] == IGNORE for s in w.spans)]
+        clean = [w.to_dict() for w in windows if w.spans and not any(s[0] == IGNORE for s in w.spans)]
         out += substitute(clean, gaz, n_subst, rng)
     if n_templates:
         out += from_templates(load_templates(), gaz, n_templates, rng)
-    return [_from_dict(d) for d in out if len(d["text"]) <= max_len]
+    return [Example.from_dict(d) for d in out if len(d["text"]) <= max_len]

@@ -92,8 +92,9 @@ def build_from_encoder(encoder_dir: Path, layers: int, add_heads: tuple[str, ...
 
 def build_from_model(model_dir: Path, layers: int | None = None, add_heads: tuple[str, ...] = ()) -> TrainState:
     """Start from an existing zhie model folder (fine-tuning), optionally keeping fewer layers."""
-    meta = json.loads((Path(model_dir) / "meta.json").read_text(encoding="utf-8"))
-    tagger = TransformerTagger.load(Path(model_dir), meta, precision="fp32")
+    from zhie.model import load_model
+    meta = load_model(model_dir).tagger_meta()   # pipeline.json, or a 0.2.0 folder's meta.json
+    tagger = TransformerTagger.load(Path(model_dir), meta, precision="fp32", runtime="torch", warm_up=False)
     net, config = tagger.net, tagger.net.encoder.config
     if layers is not None and layers < config.num_hidden_layers:
         net.encoder.encoder.layer = net.encoder.encoder.layer[:layers]

@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 from .schema import Document, Entity, Event, Extraction, Relation  # noqa: E402
 

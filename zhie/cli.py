@@ -1,4 +1,4 @@
-"""The ``zhie`` command line: extract, batch, evaluate, info, train, serve, store."""
+"""The ``zhie`` command line: extract, batch, evaluate, info, model, train, serve, store."""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +9,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from .tagger.base import PRECISIONS
+from .tagger.base import PRECISIONS, RUNTIMES
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -18,15 +18,19 @@ def _add_model(p: argparse.ArgumentParser, precision: bool = True) -> None:
     p.add_argument("--model", help="model folder (default: $ZHIE_MODEL or the shipped models/zhie-ner-small)")
     if precision:
         p.add_argument("--precision", choices=PRECISIONS, type=str.lower,
-                       help="inference precision (default: $ZHIE_PRECISION, else auto: bf16 where the CPU "
-                            "has native bf16, else fp32)")
+                       help="inference precision (default: $ZHIE_PRECISION, else auto: fp32 on the onnx runtime; "
+                            "bf16 on torch where the CPU has native bf16)")
+        p.add_argument("--runtime", choices=RUNTIMES, type=str.lower,
+                       help="tagger runtime (default: $ZHIE_RUNTIME, else auto: onnx for fp32/int8, torch for bf16); "
+                            "torch-padded is 0.3.0's padded batching (see README)")
 
 
 def _load_pipeline(args: argparse.Namespace):
     """The pipeline of --model/--precision, or None after a one-line message (exit code 2)."""
     from .pipeline import Pipeline
     try:
-        return Pipeline.load(args.model, precision=args.precision)
+        runtime = getattr(args, "runtime", None)
+        return Pipeline.load(args.model, precision=args.precision, **({"runtime": runtime} if runtime else {}))
     except (FileNotFoundError, ValueError) as exc:
         print(f"zhie {args.command}: {exc}", file=sys.stderr)
         return None
@@ -57,6 +61,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 out.write(dumps(record) + "\n")
                 if item.document is not None and "error" not in record and (args.docbin or args.html):
                     pairs.append((item.document.text, record))
+                if args.explain and item.document is not None and "error" not in record:
+                    _explain(pipeline, item.document.text, record, bar)
                 bar.update(1)
     finally:
         if out is not sys.stdout:
@@ -72,9 +78,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_DOC_ERRORS if errors else EXIT_OK
 
 
+def _explain(pipeline, text: str, record: dict, bar) -> None:
+    """``--explain``: the trigger words of every sentence, kept or dropped and why (stderr)."""
+    from .linking.explain import explain_document, format_explanation
+
+    finder = getattr(pipeline.linker, "event_finder", None)
+    sentences = explain_document({"text": text, "entities": record["entities"]}, finder)
+    bar.write(format_explanation(str(record.get("id")), sentences), file=sys.stderr)
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import BatchError, BatchOptions, run_batch
 
+    if getattr(args, "runtime", None):   # the workers (and the manifest's fingerprint) read it from there
+        import os
+        os.environ["ZHIE_RUNTIME"] = args.runtime
     opts = BatchOptions(input=args.input, output=args.output, model=args.model, workers=args.workers,
                         shard_size=args.shard_size, engine=args.engine, ray_address=args.ray_address,
                         restart=args.restart, batch_docs=args.batch, max_chars=args.max_chars,
@@ -90,7 +108,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     run = summary["run"]
     print(f"zhie batch: {summary['documents']} documents in {summary['shards']} shards "
           f"({run['documents']} processed now, {run['resumed_documents']} resumed), {summary['errors']} errors, "
-          f"{summary['time_s']:.1f} s, {summary['docs_per_s']} docs/s -> {args.output}", file=sys.stderr)
+          f"{summary['time_s']:.1f} s, {summary['docs_per_s']} docs/s overall -> {args.output}", file=sys.stderr)
     return EXIT_DOC_ERRORS if summary["errors"] else EXIT_OK
 
 
@@ -138,39 +156,60 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _record_metrics(pipeline, gold_file: str, report, key: str = "dev", texts: str | None = None) -> None:
-    """Write the report into the model's meta.json as ``metrics.<key>`` (``dev`` by default: the figures
-    /v1/model serves); the dev figures measured when the model was trained stay in ``metrics.dev_at_training``."""
+    """Write the report into the model's card (meta.json) as ``metrics.<key>`` (``dev`` by default: the
+    figures /v1/model serves); the dev figures measured when the model was trained stay in
+    ``metrics.dev_at_training``.  The config (pipeline.json) is not touched."""
     import datetime as dt
 
     from .evaluate import model_metrics
+    from .model import load_model
+    from .model.card import record_metrics
     from .pipeline import REPO_ROOT
-    path = Path(pipeline.tagger.path) / "meta.json"
-    meta = json.loads(path.read_text(encoding="utf-8"))
-    metrics = meta.setdefault("metrics", {})
-    if key == "dev" and "dev" in metrics and "dev_at_training" not in metrics:
-        metrics["dev_at_training"] = metrics["dev"]
+    folder = pipeline.folder if pipeline.folder is not None else load_model(pipeline.tagger.path)
     gold = Path(gold_file).resolve()
     shown = str(gold.relative_to(REPO_ROOT)) if gold.is_relative_to(REPO_ROOT) else str(gold)
-    metrics[key] = model_metrics(report, shown, precision=pipeline.tagger.precision,
-                                 evaluated=dt.date.today().isoformat(),
-                                 command=shlex.join(["zhie", "evaluate", shown, *(["--texts", texts] if texts else []),
-                                                   "--record", *([] if key == "dev" else [key])]))
-    path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    metrics = model_metrics(report, shown, precision=pipeline.tagger.precision, evaluated=dt.date.today().isoformat(),
+                            command=shlex.join(["zhie", "evaluate", shown, *(["--texts", texts] if texts else []),
+                                                "--record", *([] if key == "dev" else [key])]))
+    path = record_metrics(folder, key, metrics)
     print(f"zhie evaluate: recorded as metrics.{key} in {path}", file=sys.stderr)
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from .model import load_model
     from .pipeline import default_model_path
-    from .tagger import model_precision, read_meta
+    from .tagger import model_precision
     path = Path(args.model) if args.model else default_model_path()
-    meta = read_meta(path)
+    try:
+        folder = load_model(path)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"zhie info: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    meta = folder.meta()
     info = {"path": str(path), **{k: meta.get(k) for k in ("name", "version", "labels", "metrics", "encoder")}}
     try:
-        info["precision"] = model_precision(meta, args.precision)   # what `extract` would run at here
+        info["precision"] = model_precision(folder.tagger_meta(), args.precision)   # what `extract` would run at
     except ValueError as exc:
         print(f"zhie info: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    info["layout"] = folder.layout
     print(json.dumps(info, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    """``zhie model upgrade PATH [--out DIR]``: a 0.2.0-layout folder to the pipeline layout."""
+    from .model.folder import ModelFolderError
+    from .model.upgrade import upgrade_model
+    try:
+        folder = upgrade_model(args.path, args.out)
+    except (FileNotFoundError, ModelFolderError) as exc:
+        print(f"zhie model upgrade: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    scorer = folder.config.linker.argument_scorer
+    print(f"zhie model upgrade: {folder.config.name} {folder.config.version} in {folder.path} now has "
+          f"pipeline.json (config) and meta.json (card)" + (f"; argument scorer {scorer.file}" if scorer else ""),
+          file=sys.stderr)
     return EXIT_OK
 
 
@@ -200,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--html", help="also write a displaCy page of the entities to this file")
     p.add_argument("--docbin", help="also write the results as a spaCy DocBin (.spacy) file")
+    p.add_argument("--explain", action="store_true",
+                   help="also print to stderr, per sentence, the trigger words found, kept or dropped and why")
     _add_model(p)
     p.set_defaults(func=cmd_extract)
 
@@ -225,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--errors", action="store_true", help="also list normalisation errors")
     p.add_argument("--record", nargs="?", const="dev", default=None, metavar="NAME",
-                   help="write the figures into the model's meta.json as metrics.NAME (default dev: what "
+                   help="write the figures into the model's card (meta.json) as metrics.NAME (default dev: what "
                         "`zhie info` and /v1/model show; e.g. --record sealed_test)")
     p.add_argument("--texts", metavar="PATH",
                    help="JSON Lines of {id, text} to join standoff gold to (gold files without text, such as "
@@ -236,6 +277,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="show the model's name, version, labels and metrics")
     _add_model(p)
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("model", help="model folder tools (upgrade a 0.2.0-layout folder)")
+    model_sub = p.add_subparsers(dest="model_command", required=True)
+    q = model_sub.add_parser("upgrade", help="write pipeline.json and the card meta.json from a 0.2.0 meta.json")
+    q.add_argument("path", help="the model folder")
+    q.add_argument("--out", help="write the upgraded model to this new folder instead of in place")
+    q.set_defaults(func=cmd_model)
 
     p = sub.add_parser("train", help="train or fine-tune a model (see `zhie train --help`)", add_help=False)
     p.add_argument("rest", nargs=argparse.REMAINDER)

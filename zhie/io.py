@@ -35,8 +35,10 @@ def parse_document(obj: Any, max_chars: int = DEFAULT_MAX_CHARS, default_id: str
     if len(text) > max_chars:
         raise InputError("too_large", f"text has {len(text)} characters, the limit is {max_chars}", "text")
     doc_id = obj.get("id", default_id)
-    if doc_id is not None and not isinstance(doc_id, (str, int)):
-        raise InputError("invalid_field", "field 'id' must be a string or a number", "id")
+    if isinstance(doc_id, float) and doc_id.is_integer():  # 120.0 is the integer 120 (as in JSON Schema)
+        doc_id = int(doc_id)
+    if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, (str, int))):
+        raise InputError("invalid_field", "field 'id' must be a string or an integer", "id")
     for name, value in (("text", text), ("id", doc_id)):
         if isinstance(value, str):
             try:
@@ -45,7 +47,8 @@ def parse_document(obj: Any, max_chars: int = DEFAULT_MAX_CHARS, default_id: str
                 raise InputError("invalid_field", f"field '{name}' contains a lone surrogate "
                                  f"(\\u{ord(value[exc.start]):04x}) at position {exc.start}; send valid Unicode",
                                  name) from None
-    meta = obj.get("meta") or {}
+    meta = obj.get("meta")
+    meta = {} if meta is None else meta
     if not isinstance(meta, dict):
         raise InputError("invalid_field", "field 'meta' must be an object", "meta")
     date = meta.get("date")
@@ -99,7 +102,11 @@ def _item_from_bytes(raw: bytes, line: int, max_chars: int) -> InputItem:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        return InputItem(line, error=InputError("invalid_json", f"line is not valid JSON: {exc.msg} at column {exc.colno}"))
+        return InputItem(line, error=InputError("invalid_json", f"line is not valid JSON: {exc.msg.removesuffix(' at')} "
+                                                              f"(column {exc.colno})"))
+    except ValueError:  # an integer of more digits than Python converts
+        return InputItem(line, error=InputError("invalid_json", "line is not valid JSON: a number has more than "
+                                                              f"{sys.get_int_max_str_digits()} digits"))
     raw_id = json_safe(obj.get("id")) if isinstance(obj, dict) else None
     try:
         return InputItem(line, document=parse_document(obj, max_chars), raw_id=raw_id)

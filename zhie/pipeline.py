@@ -1,8 +1,9 @@
 """The document pipeline: clean → sentences → windows → tag → span rules → original
 offsets → normalise → link → Extraction.
 
-A pipeline is built from a model folder (``meta.json`` names the tagger), loaded once
-and applied to many documents; ``pipe`` batches windows across documents.
+A pipeline is built from a model folder (``pipeline.json``, see zhie/model: the tagger, the
+windows, the linker and its files; a 0.2.0 folder's ``meta.json`` is read the way 0.3.0 read
+it), loaded once and applied to many documents; ``pipe`` batches windows across documents.
 """
 from __future__ import annotations
 
@@ -12,16 +13,17 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .linking import Linker, LinkInput, Mention
+from .model import ModelFolder, WindowConfig, load_model
+from .model.build import build_linker, build_tagger
 from .normalize import normalize_amount, normalize_date, written_as_plan
 from .schema import Document, Entity, Extraction, ModelInfo
-from .tagger import Tagger, load_tagger
+from .tagger import Tagger
 from .tagger.consistency import make_consistent
 from .tagger.filters import apply_filters
 from .text import CleanText, clean_text, owns, plan_windows, split_sentences
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_NAME = "zhie-ner-small"
-SCORER_FILE = "argument_scorer.json"   # a model folder's own argument scorer (else the package's)
 
 
 def default_model_path() -> Path:
@@ -40,33 +42,38 @@ class _Prepared:
 
 class Pipeline:
     def __init__(self, tagger: Tagger, linker: Linker | None = None, window_batch: int = 64,
-                 consistency: bool = True) -> None:
+                 consistency: bool = True, windows: WindowConfig | None = None,
+                 folder: ModelFolder | None = None) -> None:
         self.tagger = tagger
+        self.folder = folder              # the model folder it was built from (None: built by hand)
         self.consistency = consistency   # one name, one label and every mention tagged (tagger/consistency.py)
         self.linker = linker if linker is not None else self.linker_for(tagger)
+        self.windows = windows if windows is not None else WindowConfig(max_len=tagger.max_len)
         self.window_batch = window_batch
         self.model = ModelInfo(tagger.name, tagger.version)
 
     @classmethod
     def load(cls, path: str | Path | None = None, **tagger_options) -> "Pipeline":
-        path = Path(path) if path is not None else default_model_path()
-        return cls(load_tagger(path, **tagger_options))
+        """Every stage from the model folder's config (``tagger_options``: e.g. ``precision``)."""
+        folder = load_model(Path(path) if path is not None else default_model_path())
+        tagger = build_tagger(folder, **tagger_options)
+        linker = build_linker(folder.config.linker, folder.scorer_path(), "trigger" in tagger.extra_heads)
+        return cls(tagger, linker, windows=folder.config.windows, folder=folder)
 
     @staticmethod
-    def linker_for(tagger: Tagger, **overrides) -> Linker:
-        """The linker the model folder describes (meta.json ``linker``: how event triggers are found)."""
-        from .linking.events import EventFinder
-        options = dict((getattr(tagger, "meta", {}) or {}).get("linker") or {})
-        options.update(overrides)
-        if "trigger" not in tagger.extra_heads:
-            options["trigger_policy"] = "rules"
-        scorer = None
-        folder = getattr(tagger, "path", None)
-        if folder is not None and (Path(folder) / SCORER_FILE).is_file():   # the model's own argument scorer
-            from .linking.argument_scorer import ArgumentScorer
-            scorer = ArgumentScorer.load(Path(folder) / SCORER_FILE)
-        return Linker(event_finder=EventFinder(scorer=scorer, trigger_policy=options.get("trigger_policy", "rules"),
-                                               trigger_threshold=float(options.get("trigger_threshold", 0.5))))
+    def linker_for(tagger: Tagger) -> Linker:
+        """The linker of the folder a tagger was loaded from (the package's default linker for a
+        tagger built by hand)."""
+        path = getattr(tagger, "path", None)
+        if path is not None:
+            folder = load_model(path)
+            return build_linker(folder.config.linker, folder.scorer_path(), "trigger" in tagger.extra_heads)
+        from .model.config import legacy_config
+        from .model.folder import package_scorer
+        scorer = package_scorer()
+        config = legacy_config(getattr(tagger, "meta", None) or {}, has_own_scorer=False,
+                               package_scorer=scorer.is_file())
+        return build_linker(config.linker, scorer, "trigger" in tagger.extra_heads)
 
     def _reads_triggers(self) -> bool:
         """The learned trigger head is run only when the tagger has one and the event layer reads it."""
@@ -75,7 +82,8 @@ class Pipeline:
 
     @property
     def meta(self) -> dict:
-        return getattr(self.tagger, "meta", {})
+        """The model's card and config in one view (name, version, labels, metrics …)."""
+        return self.folder.meta() if self.folder is not None else getattr(self.tagger, "meta", {})
 
     def __call__(self, doc: Document | str) -> Extraction:
         if isinstance(doc, str):
@@ -85,8 +93,7 @@ class Pipeline:
     def _prepare(self, doc: Document) -> _Prepared:
         clean = clean_text(doc.text)
         sentences = split_sentences(clean.text)
-        max_len = self.tagger.max_len
-        windows = plan_windows(sentences, len(clean.text), max_len, max_len // 4)
+        windows = plan_windows(sentences, len(clean.text), self.windows.max_len, self.windows.overlap)
         return _Prepared(doc, clean, sentences, windows)
 
     def pipe(self, docs: Iterable[Document], batch_docs: int = 8) -> Iterator[Extraction]:

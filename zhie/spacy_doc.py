@@ -1,4 +1,4 @@
-"""Where users meet spaCy: results as ``Doc``/``Span`` objects, displaCy pages and DocBin files.
+"""Where users meet spaCy: results as ``Doc``/``Span`` objects, displaCy-style pages and DocBin files.
 
 The Chinese blank pipeline segments by character, so every entity offset is a token
 boundary and spans convert exactly.  The full result (relations, events, normalised
@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import spacy
-from spacy import displacy
 from spacy.tokens import Doc, DocBin
 from spacy.util import filter_spans
 
@@ -38,12 +37,9 @@ def to_spacy_doc(text: str, result: dict[str, Any]) -> Doc:
 
 
 def render_html(items: Iterable[tuple[str, dict[str, Any]]]) -> str:
-    """A displaCy entity page for (text, result) pairs."""
-    data = []
-    for text, result in items:
-        ents = [{"start": e["start"], "end": e["end"], "label": e["label"]} for e in result.get("entities", [])]
-        data.append({"text": text, "ents": ents, "title": result.get("id")})
-    return displacy.render(data, style="ent", manual=True, page=True, jupyter=False)
+    """A displaCy-style entity page for (text, result) pairs, made for Chinese (``zhie.entity_page``)."""
+    from .entity_page import render_page
+    return render_page(items)
 
 
 def write_docbin(items: Iterable[tuple[str, dict[str, Any]]], path: Path) -> int:

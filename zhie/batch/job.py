@@ -10,7 +10,6 @@ number of workers, or how often the run was interrupted.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -57,33 +56,28 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def model_fingerprint(path: Path) -> str:
-    """SHA-256 over the relative names and contents of every file of a model folder."""
-    digest = hashlib.sha256()
-    for f in sorted(p for p in path.rglob("*") if p.is_file()):
-        digest.update(f.relative_to(path).as_posix().encode("utf-8") + b"\0")
-        with open(f, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        digest.update(b"\n")
-    return digest.hexdigest()
-
-
 def _model_info(model: str | Path | None, precision: str | None = None) -> tuple[Path, dict[str, Any]]:
-    """The model folder and its identity; the precision is resolved once here, so all shards agree."""
-    from ..tagger import model_precision, read_meta
+    """The model folder and its identity: every component that changes output, fingerprinted
+    (zhie/model/fingerprint.py); the precision is resolved once here, so all shards agree."""
+    from ..model import load_model
+    from ..model.fingerprint import components, fingerprint
+    from ..tagger import model_precision, model_runtime
     path = Path(model) if model is not None else default_model_path()
     try:
-        meta = read_meta(path)
+        folder = load_model(path)
     except FileNotFoundError as exc:
         raise BatchError(f"{exc} (give a model folder with --model or $ZHIE_MODEL)") from None
+    except ValueError as exc:
+        raise BatchError(f"model {path}: {exc}") from None
     try:
-        resolved = model_precision(meta, precision)
+        resolved = model_precision(folder.tagger_meta(), precision)
+        runtime = model_runtime(folder.tagger_meta(), precision)
     except ValueError as exc:
         raise BatchError(str(exc)) from None
-    return path.resolve(), {"name": meta.get("name", path.name), "version": str(meta.get("version", "0")),
-                            "fingerprint": model_fingerprint(path), "path": str(path.resolve()),
-                            "precision": resolved}
+    parts = components(folder, resolved, runtime)
+    return path.resolve(), {"name": folder.config.name, "version": folder.config.version,
+                            "fingerprint": fingerprint(parts), "path": str(path.resolve()),
+                            "precision": resolved, "layout": folder.layout, "components": parts}
 
 
 def _tasks(files: list[SourceFile], shard_size: int, skip: set[int], seen: list[int]) -> Iterator[ShardTask]:
@@ -159,7 +153,9 @@ def run_batch(opts: BatchOptions) -> dict[str, Any]:
         threads = max(1, cores // workers)
 
         progress = Progress(scan.documents, resumed_docs, enabled=opts.progress, tty=opts.tty,
-                            interval=opts.progress_every)
+                            interval=opts.progress_every, started=t0,
+                            loading=f"zhie batch: loading model {model['name']} {model['version']} in {workers} "
+                                    f"worker{'s' if workers > 1 else ''} …" if pending else None)
         for note in notes:
             progress.message(note)
         if done:

@@ -4,12 +4,23 @@ Engines report per shard: ``update(shard, docs, chars)`` with the running totals
 still in flight, ``done(stats)`` when it is committed, ``reset(shard)`` when its work was
 lost (a crashed worker).  Rates count only the documents processed by this run, so a
 resumed run shows its own speed and an honest ETA.
+
+One rate everywhere: documents processed by this run divided by the time since the run
+started (``started``: the job's clock, model loading included) — the bar, the log lines and
+the summary's ``docs_per_s`` use it, and say "overall" so it is not taken for the speed of
+the model alone (tqdm's own smoothed rate is not shown).
+
+The bar needs a terminal with a width: stderr not a terminal, or a terminal of size 0×0 (a
+pty such as ``script`` or a CI log), gets log lines instead — one when the first documents
+arrive, then one every ``interval`` seconds, and a last one at the end.  ``loading`` is
+printed before anything else, so that the wait for the workers' model is not a silent 0/N.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
-from typing import IO
+from typing import IO, Any
 
 from .shards import ShardStats
 
@@ -21,9 +32,20 @@ def _clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}"
 
 
+def terminal_width(stream: IO[str]) -> int:
+    """Columns of the terminal behind ``stream``; 0 when it is none or reports no size (a 0×0 pty)."""
+    try:
+        if not stream.isatty():
+            return 0
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
 class Progress:
     def __init__(self, total: int, already_done: int = 0, *, enabled: bool = True, tty: bool | None = None,
-                 interval: float = 10.0, stream: IO[str] | None = None) -> None:
+                 interval: float = 10.0, stream: IO[str] | None = None, started: float | None = None,
+                 loading: str | None = None) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.total = total
         self.initial = already_done
@@ -33,16 +55,15 @@ class Progress:
         self.partial: dict[int, tuple[int, int]] = {}
         self.interval = interval
         self.enabled = enabled
-        self.tty = (self.stream.isatty() if tty is None else tty) and enabled
-        self.start = time.monotonic()
-        self._last_log = self.start
-        self._bar = None
+        self.tty = (terminal_width(self.stream) > 0 if tty is None else tty) and enabled
+        self.start = started if started is not None else time.perf_counter()
+        self._last_log = time.perf_counter()
+        self._first_seen = False
+        self._printed: tuple[int, int] | None = None   # (documents, errors) of the last log line
+        self._bar: Any = None
         self._closed = False
-        if self.tty:
-            from tqdm import tqdm
-            self._bar = tqdm(total=total, initial=already_done, unit="doc", file=self.stream, dynamic_ncols=True,
-                             smoothing=0.1,
-                             bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining} ETA, {rate_fmt}{postfix}]")
+        if loading:
+            self.message(loading)
 
     # -- numbers ------------------------------------------------------------------
     @property
@@ -53,8 +74,12 @@ class Progress:
     def characters(self) -> int:
         return self.committed_chars + sum(c for _, c in self.partial.values())
 
+    def elapsed(self) -> float:
+        return max(time.perf_counter() - self.start, 1e-9)
+
     def rates(self) -> tuple[float, float]:
-        elapsed = max(time.monotonic() - self.start, 1e-9)
+        """Documents and characters per second processed by this run, over the whole run so far."""
+        elapsed = self.elapsed()
         return (self.documents - self.initial) / elapsed, self.characters / elapsed
 
     def eta(self) -> float | None:
@@ -65,9 +90,9 @@ class Progress:
         docs_per_s, chars_per_s = self.rates()
         pct = 100.0 * self.documents / self.total if self.total else 100.0
         eta = self.eta()
-        return (f"zhie batch: {self.documents}/{self.total} documents ({pct:.1f}%), {docs_per_s:.1f} docs/s, "
+        return (f"zhie batch: {self.documents}/{self.total} documents ({pct:.1f}%), {docs_per_s:.2f} docs/s overall, "
                 f"{chars_per_s:,.0f} chars/s, {self.errors} errors, "
-                f"elapsed {_clock(time.monotonic() - self.start)}, ETA {_clock(eta) if eta is not None else '?'}")
+                f"elapsed {_clock(self.elapsed())}, ETA {_clock(eta) if eta is not None else '?'}")
 
     # -- events -------------------------------------------------------------------
     def update(self, shard: int, docs: int, chars: int) -> None:
@@ -89,29 +114,48 @@ class Progress:
         if not self.enabled:
             return
         if self._bar is not None:
-            self._bar.write(text)
+            self._bar.write(text, file=self.stream)
         else:
             print(text, file=self.stream, flush=True)
+
+    def _open_bar(self) -> None:
+        from tqdm import tqdm
+        self._bar = tqdm(total=self.total, initial=self.initial, unit="doc", file=self.stream, dynamic_ncols=True,
+                         bar_format=self._bar_format())
+
+    def _bar_format(self) -> str:
+        """tqdm's bar with this run's own numbers (not tqdm's elapsed time and smoothed rate)."""
+        docs_per_s, chars_per_s = self.rates()
+        eta = self.eta()
+        return ("{l_bar}{bar}| {n_fmt}/{total_fmt} "
+                f"[elapsed {_clock(self.elapsed())}, ETA {_clock(eta) if eta is not None else '?'}, "
+                f"{docs_per_s:.2f} docs/s overall, {chars_per_s:,.0f} chars/s, {self.errors} errors]")
 
     def _show(self, force: bool = False) -> None:
         if not self.enabled:
             return
-        if self._bar is not None:
+        if self.tty:
+            if self._bar is None:
+                self._open_bar()
             self._bar.n = self.documents
-            _, chars_per_s = self.rates()
-            self._bar.set_postfix_str(f"{chars_per_s:,.0f} chars/s, {self.errors} errors", refresh=False)
+            self._bar.bar_format = self._bar_format()
             self._bar.refresh()
             return
-        now = time.monotonic()
-        if force or now - self._last_log >= self.interval:
+        now = time.perf_counter()
+        first = not self._first_seen and self.documents > self.initial
+        if force and self._printed == (self.documents, self.errors):
+            return  # the closing line would repeat the last one
+        if force or first or now - self._last_log >= self.interval:
+            self._first_seen = self._first_seen or first
             self._last_log = now
+            self._printed = (self.documents, self.errors)
             print(self.line(), file=self.stream, flush=True)
 
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
-        if self._bar is not None:
+        if self.tty:
             self._show()
             self._bar.close()
             self._bar = None

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: the model is fingerprinted by component (model.components)
 STATE_DIR = ".zhie-batch"
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
@@ -67,7 +67,7 @@ class ShardStats:
 @dataclass
 class Manifest:
     input: dict[str, Any]        # spec, fingerprint, documents, files
-    model: dict[str, Any]        # name, version, fingerprint, path
+    model: dict[str, Any]        # name, version, fingerprint, path, precision, layout, components
     options: dict[str, Any]      # shard_size, batch_docs, max_chars: anything that changes the output
     shards: int
     format: int = FORMAT_VERSION
@@ -89,9 +89,12 @@ class Manifest:
                     f"{self.input['documents']} documents; this input {other.input['fingerprint'][:12]}…, "
                     f"{other.input['documents']} documents)")
         if self.model["fingerprint"] != other.model["fingerprint"]:
+            from ..model.fingerprint import differences
+            changed = differences(self.model.get("components"), other.model.get("components", {}))
             return (f"it was made with model {self.model['name']} {self.model['version']} "
                     f"(fingerprint {self.model['fingerprint'][:12]}…) and this run uses "
-                    f"{other.model['name']} {other.model['version']} (fingerprint {other.model['fingerprint'][:12]}…)")
+                    f"{other.model['name']} {other.model['version']} (fingerprint {other.model['fingerprint'][:12]}…); "
+                    f"what differs: {'; '.join(changed) or 'the model files'} — shards of two models are never mixed")
         for key in sorted(set(self.options) | set(other.options)):
             if self.options.get(key) != other.options.get(key):
                 return f"its {key} is {self.options.get(key)} and this run's is {other.options.get(key)}"

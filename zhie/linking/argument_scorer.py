@@ -7,7 +7,10 @@ gives a distribution over the roles of the event type plus 'none'.  Shipped use
 (``ArgumentScorer``): the rules choose the arguments, and the probability the model gives to
 the role a rule proposed is one half of the argument's score (events.py).  Comparison use
 (``LearnedRoleClassifier``): the model alone chooses the role of every entity; it is weaker
-than the rules (see train_scorer.py and the report).
+than the rules (see train_scorer.py and the report).  ``StackedRoleClassifier``: the model
+chooses the role of every entity with the rules' proposals among its features; better than the
+rules by cross-validation on the real zone-news train documents (0.694 -> 0.733 argument F1) but
+not on the sealed test, so a model folder names it (``"kind": "stacked"``) only by choice.
 
 Features: the candidate's label, side of the trigger and distance, cue words between the
 candidate and the trigger (与, 和, 陪同, 主持, 见证, 赴, 在 …), the characters right before and
@@ -40,8 +43,10 @@ def _bucket(n: int) -> str:
     return "40+"
 
 
-def pair_features(sv: SentenceView, hit: TriggerHit, start: int, end: int, mention: Mention | None) -> list[str]:
-    """Names of the binary features of one (trigger, candidate) pair."""
+def pair_features(sv: SentenceView, hit: TriggerHit, start: int, end: int, mention: Mention | None,
+                  hits: list[TriggerHit] | None = None) -> list[str]:
+    """Names of the binary features of one (trigger, candidate) pair; with ``hits`` (every trigger
+    of the sentence) also whether another trigger stands between the two, or nearer the candidate."""
     full = sv.full
     label = mention.entity.label if mention is not None else "SPAN"
     word = full[hit.start:hit.end]
@@ -78,7 +83,23 @@ def pair_features(sv: SentenceView, hit: TriggerHit, start: int, end: int, menti
             f.append("nearest_date_before")
     if hit.name is not None and hit.name[0] <= start and end <= hit.name[1]:
         f.append(f"in_name={label}")
+    if hits is not None:
+        others = [h for h in hits if h is not hit]
+        if any(lo <= h.start and h.end <= hi for h in others):
+            f += ["trigger_between", f"label+trigger_between={label}|{side}"]
+        if others:
+            f.append(f"ntriggers={min(len(others), 3)}")
+            near = min(others, key=lambda h: min(abs(h.start - end), abs(start - h.end)))
+            if min(abs(near.start - end), abs(start - near.end)) < min(abs(hit.start - end), abs(start - hit.end)):
+                f += ["nearer_other", f"nearer_other={near.type == hit.type}|{label}"]
     return f
+
+
+def rule_features(proposal: ArgCandidate | None, label: str) -> list[str]:
+    """The rules' proposal for a candidate as features of the stacked model: its role and rule."""
+    if proposal is None:
+        return ["rule=none", f"rule=none|{label}"]
+    return [f"rule={proposal.role}", f"rulename={proposal.rule}", f"rule+label={proposal.role}|{label}"]
 
 
 @dataclass
@@ -146,17 +167,24 @@ class ArgumentScorer:
         self.models = models
         self.meta = meta or {}
 
+    kind = "blend"
+
     @classmethod
     def load(cls, path: str | Path) -> "ArgumentScorer":
+        """Load a saved scorer; the file's ``kind`` says which class it is (blend when absent)."""
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls({t: _Model.from_json(m) for t, m in data["models"].items()}, data.get("meta"))
+        kinds = {k.kind: k for k in (ArgumentScorer, StackedRoleClassifier)}
+        kind = data.get("kind", "blend")
+        if kind not in kinds:
+            raise ValueError(f"{path}: unknown argument scorer kind {kind!r} (known: {', '.join(kinds)})")
+        return kinds[kind]({t: _Model.from_json(m) for t, m in data["models"].items()}, data.get("meta"))
 
     @classmethod
     def load_default(cls) -> "ArgumentScorer | None":
         return cls.load(DEFAULT_PATH) if DEFAULT_PATH.exists() else None
 
     def save(self, path: str | Path) -> None:
-        data = {"meta": self.meta, "models": {t: m.to_json() for t, m in self.models.items()}}
+        data = {"kind": self.kind, "meta": self.meta, "models": {t: m.to_json() for t, m in self.models.items()}}
         Path(path).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
     def role_proba(self, sv: SentenceView, hit: TriggerHit, c: ArgCandidate) -> float:
@@ -166,7 +194,8 @@ class ArgumentScorer:
         p = model.proba(pair_features(sv, hit, c.start, c.end, c.mention))
         return float(p[model.classes.index(c.role)])
 
-    def score(self, sv: SentenceView, hit: TriggerHit, cands: list[ArgCandidate]) -> list[tuple[ArgCandidate, float]]:
+    def score(self, sv: SentenceView, hit: TriggerHit, cands: list[ArgCandidate],
+              hits: list[TriggerHit] | None = None) -> list[tuple[ArgCandidate, float]]:
         return [(c, self.role_proba(sv, hit, c)) for c in cands]
 
 
@@ -175,7 +204,8 @@ class LearnedRoleClassifier(ArgumentScorer):
 
     blend = False  # its own choice and probability
 
-    def score(self, sv: SentenceView, hit: TriggerHit, cands: list[ArgCandidate]) -> list[tuple[ArgCandidate, float]]:
+    def score(self, sv: SentenceView, hit: TriggerHit, cands: list[ArgCandidate],
+              hits: list[TriggerHit] | None = None) -> list[tuple[ArgCandidate, float]]:
         model = self.models[hit.type]
         out = []
         for m in sv.mentions:
@@ -189,3 +219,45 @@ class LearnedRoleClassifier(ArgumentScorer):
         return out
 
 
+
+
+KEEP_PROPOSAL = 0.3   # chosen by --cv on the zone-news train split (0.15 and 0.3 measured)
+
+
+class StackedRoleClassifier(ArgumentScorer):
+    """The shipped event-argument model: for every entity of the trigger's sentence and every plain
+    span the rules propose, a distribution over the event type's roles and 'none', from the pair's
+    features plus the rules' proposal for it (their role and rule name as features).  The argmax
+    decides; its probability is the argument's score (calibrated by the logistic loss).  The rules
+    thus act as evidence, and the model learns where they are right on real reports."""
+
+    blend = False
+    kind = "stacked"
+
+    def features(self, sv: SentenceView, hit: TriggerHit, start: int, end: int, mention: Mention | None,
+                 proposals: dict[tuple[int, int], ArgCandidate], hits: list[TriggerHit] | None) -> list[str]:
+        label = mention.entity.label if mention is not None else "SPAN"
+        return pair_features(sv, hit, start, end, mention, hits) + rule_features(proposals.get((start, end)), label)
+
+    def score(self, sv: SentenceView, hit: TriggerHit, cands: list[ArgCandidate],
+              hits: list[TriggerHit] | None = None) -> list[tuple[ArgCandidate, float]]:
+        model = self.models[hit.type]
+        proposals = {(c.start, c.end): c for c in cands}
+        pool: list[tuple[int, int, Mention | None]] = [(m.cstart, m.cend, m) for m in sv.mentions]
+        pool += [(c.start, c.end, None) for c in cands if c.mention is None]
+        out = []
+        for start, end, mention in pool:
+            proposal = proposals.get((start, end))
+            p = model.proba(self.features(sv, hit, start, end, mention, proposals, hits))
+            k = int(np.argmax(p))
+            role = model.classes[k]
+            if proposal is not None and proposal.role in model.classes and role != proposal.role:
+                q = float(p[model.classes.index(proposal.role)])
+                if q >= KEEP_PROPOSAL:   # the rules' role stays unless the model is sure it is wrong
+                    out.append((proposal, q))
+                    continue
+            if role == NONE:
+                continue
+            rule = proposal.rule if proposal is not None and proposal.role == role else "learned"
+            out.append((ArgCandidate(role, start, end, mention, rule), float(p[k])))
+        return out

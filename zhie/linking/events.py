@@ -84,8 +84,8 @@ class EventFinder:
                 scored = [(c, RULE_SCORES.get(c.rule, 0.5)) for c in cands]
             elif getattr(self.scorer, "blend", False):
                 scored = [(c, (RULE_SCORES.get(c.rule, 0.5) + p) / 2) for c, p in self.scorer.score(sv, hit, cands)]
-            else:  # a scorer that chooses the arguments itself (the learned baseline)
-                scored = self.scorer.score(sv, hit, cands)
+            else:  # a scorer that chooses the arguments itself (the stacked model, the learned baseline)
+                scored = self.scorer.score(sv, hit, cands, hits)
             scored = [(c, p) for c, p in scored if p >= self.min_score]
             if not _enough(hit, [c for c, _ in scored]):
                 continue

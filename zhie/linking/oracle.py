@@ -15,8 +15,9 @@ from collections import Counter
 from typing import Any
 
 from ..evaluate import evaluate
+from ..gold import align_gold
 from ..schema import Entity
-from ..text import clean_text, split_sentences
+from ..text import split_sentences
 from . import Linker, LinkInput, Mention
 
 
@@ -25,16 +26,10 @@ def link_input_from_gold(doc: dict[str, Any]) -> LinkInput:
 
     An entity whose characters were all deleted by the cleaner (site boilerplate) gets no mention.
     """
-    clean = clean_text(doc["text"])
-    sentences = split_sentences(clean.text)
-    mentions: list[Mention] = []
-    for e in sorted(doc.get("entities", []), key=lambda e: (e["start"], e["end"])):
-        span = clean.span_from_original(int(e["start"]), int(e["end"]))
-        if span is None:
-            continue
-        ent = Entity.from_dict(e)
-        mentions.append(Mention(ent, span[0], span[1]))
-    return LinkInput(clean, sentences, mentions)
+    gold = align_gold(doc)
+    placed = sorted(gold.entities, key=lambda s: (s.source["start"], s.source["end"]))   # stable: gold order
+    mentions = [Mention(Entity.from_dict(s.source), s.start, s.end) for s in placed]
+    return LinkInput(gold.clean, split_sentences(gold.clean.text), mentions)
 
 
 def predict_links(doc: dict[str, Any], linker: Linker | None = None) -> dict[str, Any]:

@@ -1,6 +1,10 @@
 """Trigger detection in one sentence: lexicon matches, merged compounds (参观考察, 主持召开),
 and the filters of the negative cases (SCHEMA.md 'Not events', GUIDELINES.md §4.4).
 
+The decisions are declared tables: ``TRIGGER_KINDS`` (ceremony, sign, visit, chair, talk, holding),
+each with its ordered ``Filter``s (plan, habit, count, noun-next …) and the hit it makes.
+``explain_triggers`` gives every match with the filter that dropped it (``zhie extract --explain``).
+
 A trigger that survives the filters is a ``TriggerHit`` with the reason it was kept and a
 score; a MEETING hit also carries the meeting name found next to it.  Whether the event
 has enough arguments to be reported is decided later (events.py).
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from .lexicon import (CEREMONY_ATTENDANCE, CEREMONY_NOUNS, FORMULAIC_AFTER, HABIT_MARKERS, HOLDING_VERBS, MEETING, METHOD_MARKERS, NOT_MEETING_ENDINGS,
                       NOT_MEETING_NOUNS, PLAN_MARKERS, PLEDGE_WORDS, SERIES_MARKERS, SIGN, SIGN_NOUN_NEXT,
@@ -133,52 +138,6 @@ def _ceremony(sv: SentenceView, s: int, e: int) -> bool:
     return bool(re.search("(?:" + "|".join(HOLDING_VERBS + CEREMONY_ATTENDANCE) + ")(?!人)", around))
 
 
-def _sign(sv: SentenceView, s: int, e: int) -> TriggerHit | None:
-    nxt, prev = _next_text(sv, e), sv.full[max(sv.start, s - 3):s]
-    if _ceremony(sv, s, e):
-        if _plan_before(sv, s) or _method(sv, s) or _habit_before(sv, s) or any(prev.endswith(w) for w in ("“", '"')):
-            return None  # 将举行签约仪式, 每年举办…签约活动
-        return TriggerHit(SIGN, s, e, "ceremony", 0.8)
-    if any(nxt.startswith(w) for w in SIGN_NOUN_NEXT) and not nxt.startswith("落地"):
-        return None  # 签约一批, 签约金额, 签约率, 签约前
-    if any(prev.endswith(w) for w in SIGN_NOUN_PREV):
-        return None  # 累计签约, 新签约项目, “签约一批”
-    rest = _clause_rest(sv, e)
-    count = _COUNT_RE.search(rest)
-    if count and count.start() > (1 if rest.startswith("了") else 0):
-        return None  # 集中签约项目15个, 签订…协议61份: aggregate statistics (签约三个项目 may be one signing)
-    if any(w in rest for w in PLEDGE_WORDS):
-        return None  # 签订承诺书/目标责任书
-    if _plan_before(sv, s) or _method(sv, s):
-        return None  # 近期双方将签订…
-    ss, _ = sv.segment(s)
-    if any(w in sv.full[ss:s] for w in SERIES_MARKERS):
-        return None  # 近年来先后与…等20余所高校签订: a series, not one signing
-    if nxt[:1] in ("、",):
-        return None  # 引进签约、落地开工: a noun in a list
-    return TriggerHit(SIGN, s, e, "sign", 0.9)
-
-
-# -- VISIT_INSPECT ---------------------------------------------------------------------------
-def _visit(sv: SentenceView, s: int, e: int) -> TriggerHit | None:
-    nxt = sv.full[e:sv.end]
-    prev = sv.full[max(sv.start, s - 3):s]
-    setting = nxt.startswith(VISIT_SETTING_NEXT)   # 调研中，…; 考察过程中，X表示
-    if not setting and any(nxt.startswith(w) for w in VISIT_NOUN_NEXT):
-        return None  # 考察团, 调研组, 观摩结束后
-    if any(prev.endswith(w) for w in VISIT_NOUN_PREV):
-        return None  # 此次考察, 一周一调研
-    if _formulaic(sv, s, e):
-        return None  # 贯彻…总书记视察山西重要讲话重要指示精神
-    if _plan_before(sv, s) or _method(sv, s):
-        return None  # 欢迎…来忻考察, 将…来河津深入考察
-    if _habit_before(sv, s):
-        return None  # 分期分批组织…赴…考察学习
-    if _TIMES_RE.search(_clause_rest(sv, e)):
-        return None  # 深入企业走访调研120余次
-    return TriggerHit(VISIT, s, e, "visit", 0.85)
-
-
 # -- MEETING ---------------------------------------------------------------------------------
 def meeting_name_after(sv: SentenceView, e: int) -> tuple[int, int] | None:
     """``召开(了/的)X会…``: the name runs from after the verb to the last meeting noun of the clause."""
@@ -256,70 +215,186 @@ def meeting_name_before(sv: SentenceView, s: int) -> tuple[int, int] | None:
     return _strip_name(sv, start, best)
 
 
-def _holding(sv: SentenceView, s: int, e: int) -> TriggerHit | None:
-    if _plan_before(sv, s) or _method(sv, s) or _habit_before(sv, s):
-        return None  # 将于近期举办…, 每年举办…, 通过…召开座谈会等方式
-    ss, _ = sv.segment(s)
-    if any(w in sv.full[ss:s] for w in SERIES_MARKERS):
-        return None  # 先后召开…会、…会: a series
-    rest = _clause_rest(sv, e)
-    if _COUNT_RE.search(rest) or _COUNT_RE.search(sv.full[sv.clause(s)[0]:s][-4:]):
-        return None  # 已举办了3场…, 举办专题招商活动11场
-    name = meeting_name_after(sv, e)
+# -- the declared tables ---------------------------------------------------------------------
+@dataclass
+class _Candidate:
+    """One lexicon match and the pieces of its sentence the filters read."""
+    sv: SentenceView
+    type: str
+    s: int
+    e: int
+    raw: list[tuple[str, int, int]]   # every lexicon match of the sentence
+
+    @property
+    def word(self) -> str:
+        return self.sv.full[self.s:self.e]
+
+    @property
+    def prev3(self) -> str:
+        return self.sv.full[max(self.sv.start, self.s - 3):self.s]
+
+    @property
+    def prev2(self) -> str:
+        return self.sv.full[max(self.sv.start, self.s - 2):self.s]
+
+    @property
+    def after(self) -> str:       # the rest of the sentence
+        return self.sv.full[self.e:self.sv.end]
+
+    @property
+    def nxt(self) -> str:         # the rest of the sentence after a 了
+        return _next_text(self.sv, self.e)
+
+    @property
+    def rest(self) -> str:        # the rest of the clause
+        return _clause_rest(self.sv, self.e)
+
+    @property
+    def segment_before(self) -> str:
+        ss, _ = self.sv.segment(self.s)
+        return self.sv.full[ss:self.s]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A negative case: ``test`` true means the match is no event (``example``: what it catches)."""
+    name: str
+    test: Callable[[_Candidate], bool]
+    example: str
+
+
+@dataclass(frozen=True)
+class TriggerKind:
+    """A way a lexicon word is an event: the first kind of the word's type whose ``applies`` holds
+    decides; its filters run in order, then ``make`` builds the hit (or says why there is none)."""
+    name: str
+    type: str
+    applies: Callable[[_Candidate], bool]
+    filters: tuple[Filter, ...]
+    make: Callable[[_Candidate], "TriggerHit | str"]
+
+
+def _sign_count(c: _Candidate) -> bool:
+    count = _COUNT_RE.search(c.rest)
+    return bool(count and count.start() > (1 if c.rest.startswith("了") else 0))
+
+
+PLAN = Filter("plan", lambda c: _plan_before(c.sv, c.s), "将举行签约仪式, 拟于下月赴…考察")
+METHOD = Filter("method", lambda c: _method(c.sv, c.s), "通过…召开座谈会等方式")
+HABIT = Filter("habit", lambda c: _habit_before(c.sv, c.s), "每年举办…签约活动, 定期组织…考察")
+SERIES = Filter("series", lambda c: any(w in c.segment_before for w in SERIES_MARKERS), "先后与…等20余所高校签订")
+
+CEREMONY_FILTERS = (
+    PLAN, METHOD, HABIT,
+    Filter("quoted", lambda c: c.prev3.endswith(("“", '"')), "“签约”仪式 as a quoted name"),
+)
+SIGN_FILTERS = (
+    Filter("noun-next", lambda c: any(c.nxt.startswith(w) for w in SIGN_NOUN_NEXT) and not c.nxt.startswith("落地"),
+           "签约一批, 签约金额, 签约率, 签约前"),
+    Filter("noun-prev", lambda c: any(c.prev3.endswith(w) for w in SIGN_NOUN_PREV), "累计签约, 新签约项目"),
+    Filter("count", _sign_count, "集中签约项目15个, 签订…协议61份 (aggregate statistics)"),
+    Filter("pledge", lambda c: any(w in c.rest for w in PLEDGE_WORDS), "签订承诺书/目标责任书"),
+    PLAN, METHOD, SERIES,
+    Filter("list", lambda c: c.nxt[:1] == "、", "引进签约、落地开工 (a noun in a list)"),
+)
+VISIT_FILTERS = (
+    Filter("noun-next", lambda c: not c.after.startswith(VISIT_SETTING_NEXT)
+           and any(c.after.startswith(w) for w in VISIT_NOUN_NEXT), "考察团, 调研组, 观摩结束后"),
+    Filter("noun-prev", lambda c: any(c.prev3.endswith(w) for w in VISIT_NOUN_PREV), "此次考察, 一周一调研"),
+    Filter("formulaic", lambda c: _formulaic(c.sv, c.s, c.e), "贯彻…总书记视察山西重要讲话精神"),
+    PLAN, METHOD, HABIT,
+    Filter("times", lambda c: bool(_TIMES_RE.search(c.rest)), "深入企业走访调研120余次"),
+)
+HOLDING_FILTERS = (
+    PLAN, METHOD, HABIT, SERIES,
+    Filter("count", lambda c: bool(_COUNT_RE.search(c.rest)
+                                   or _COUNT_RE.search(c.sv.full[c.sv.clause(c.s)[0]:c.s][-4:])),
+           "已举办了3场…, 举办专题招商活动11场"),
+)
+CHAIR_FILTERS = (
+    Filter("other-verb", lambda c: any(k == MEETING and c.sv.full[a:b] not in ("主持", "座谈") for k, a, b in c.raw),
+           "the sentence's 召开/举行/举办 event takes the chair"),
+    Filter("not-a-meeting", lambda c: any(n in c.rest for n in NOT_MEETING_NOUNS) or "签约" in c.rest, "主持签约仪式"),
+)
+TALK_FILTERS = (
+    Filter("noun", lambda c: c.after.startswith(("会", "中", "交流环节")) or c.prev2.endswith(("参加", "在")),
+           "座谈会, 在座谈中, 参加座谈"),
+    Filter("not-clause-end", lambda c: bool(c.after) and c.after[0] not in "。，,；;！？", "座谈交流了…"),
+    Filter("no-verb-before", lambda c: not c.prev2.endswith(("交流", "并", "进行", "开展")), "…座谈。 with no 交流/并 before"),
+)
+
+
+def _holding_hit(c: _Candidate) -> "TriggerHit | str":
+    name = meeting_name_after(c.sv, c.e)
     if name is not None:
-        return TriggerHit(MEETING, s, e, "holding+name", 0.9, name)
-    name = meeting_name_before(sv, s)
+        return TriggerHit(MEETING, c.s, c.e, "holding+name", 0.9, name)
+    name = meeting_name_before(c.sv, c.s)
     if name is not None:
-        return TriggerHit(MEETING, s, e, "name+holding", 0.85, name)
-    return None
+        return TriggerHit(MEETING, c.s, c.e, "name+holding", 0.85, name)
+    return "no meeting name next to the verb"
 
 
-def _chair(sv: SentenceView, s: int, e: int, others: list[tuple[str, int, int]]) -> TriggerHit | None:
-    if any(k == MEETING and sv.full[a:b] != "主持" and sv.full[a:b] != "座谈" for k, a, b in others):
-        return None  # the sentence's 召开/举行/举办 event takes the chair
-    rest = _clause_rest(sv, e)
-    if any(n in rest for n in NOT_MEETING_NOUNS) or "签约" in rest:
-        return None  # 主持签约仪式
-    if _MEETING_END_RE.match(rest):
-        return TriggerHit(MEETING, s, e, "chair", 0.75)  # 主持会议, 主持推介会
-    if rest == "" or rest.startswith("并"):
-        if any(n in sv.text for n in NOT_MEETING_NOUNS) or "签约" in sv.text:
-            return None  # …出席签约仪式，…主持。
-        return TriggerHit(MEETING, s, e, "chair", 0.7)
-    return None
+def _chair_hit(c: _Candidate) -> "TriggerHit | str":
+    if _MEETING_END_RE.match(c.rest):
+        return TriggerHit(MEETING, c.s, c.e, "chair", 0.75)  # 主持会议, 主持推介会
+    if c.rest == "" or c.rest.startswith("并"):
+        if any(n in c.sv.text for n in NOT_MEETING_NOUNS) or "签约" in c.sv.text:
+            return "a ceremony or signing is chaired (…出席签约仪式，…主持。)"
+        return TriggerHit(MEETING, c.s, c.e, "chair", 0.7)
+    return "no meeting after 主持"
 
 
-def _talk(sv: SentenceView, s: int, e: int) -> TriggerHit | None:
-    """座谈 as a verb (…并交流座谈。); not 座谈会, 在座谈中, 参加座谈."""
-    nxt = sv.full[e:sv.end]
-    prev = sv.full[max(sv.start, s - 2):s]
-    if nxt.startswith(("会", "中", "交流环节")) or prev.endswith(("参加", "在")):
-        return None
-    if nxt and nxt[0] not in "。，,；;！？":
-        return None
-    if not prev.endswith(("交流", "并", "进行", "开展")):
-        return None
-    return TriggerHit(MEETING, s, e, "talk", 0.7)
+TRIGGER_KINDS: tuple[TriggerKind, ...] = (
+    TriggerKind("ceremony", SIGN, lambda c: _ceremony(c.sv, c.s, c.e), CEREMONY_FILTERS,
+                lambda c: TriggerHit(SIGN, c.s, c.e, "ceremony", 0.8)),
+    TriggerKind("sign", SIGN, lambda c: True, SIGN_FILTERS, lambda c: TriggerHit(SIGN, c.s, c.e, "sign", 0.9)),
+    TriggerKind("visit", VISIT, lambda c: True, VISIT_FILTERS, lambda c: TriggerHit(VISIT, c.s, c.e, "visit", 0.85)),
+    TriggerKind("chair", MEETING, lambda c: c.word == "主持", CHAIR_FILTERS, _chair_hit),
+    TriggerKind("talk", MEETING, lambda c: c.word == "座谈", TALK_FILTERS,
+                lambda c: TriggerHit(MEETING, c.s, c.e, "talk", 0.7)),
+    TriggerKind("holding", MEETING, lambda c: True, HOLDING_FILTERS, _holding_hit),   # 召开/举行/举办, 主持召开
+)
+
+
+@dataclass
+class TriggerDecision:
+    """What became of one lexicon match: its hit, or the filter (or missing piece) that dropped it."""
+    type: str
+    start: int
+    end: int
+    word: str
+    kind: str
+    hit: "TriggerHit | None"
+    dropped_by: str | None = None     # a filter's name, or why ``make`` found no event
+    example: str = ""
+
+    def to_dict(self) -> dict:
+        return {"type": self.type, "start": self.start, "end": self.end, "word": self.word, "kind": self.kind,
+                "kept": self.hit is not None, "dropped_by": self.dropped_by, "example": self.example or None}
+
+
+def explain_triggers(sv: SentenceView) -> list[TriggerDecision]:
+    """Every lexicon match of the sentence with the decision of the tables above (cleaned offsets)."""
+    raw = _raw_hits(sv)
+    out: list[TriggerDecision] = []
+    for kind_type, s, e in raw:
+        c = _Candidate(sv, kind_type, s, e, raw)
+        kind = next(k for k in TRIGGER_KINDS if k.type == kind_type and k.applies(c))
+        failed = next((f for f in kind.filters if f.test(c)), None)
+        if failed is not None:
+            out.append(TriggerDecision(kind_type, s, e, c.word, kind.name, None, failed.name, failed.example))
+            continue
+        made = kind.make(c)
+        if isinstance(made, str):
+            out.append(TriggerDecision(kind_type, s, e, c.word, kind.name, None, "no-event", made))
+        else:
+            out.append(TriggerDecision(kind_type, s, e, c.word, kind.name, made))
+    return out
 
 
 def find_triggers(sv: SentenceView) -> list[TriggerHit]:
-    raw = _raw_hits(sv)
-    hits: list[TriggerHit] = []
-    for kind, s, e in raw:
-        word = sv.full[s:e]
-        if kind == SIGN:
-            hit = _sign(sv, s, e)
-        elif kind == VISIT:
-            hit = _visit(sv, s, e)
-        elif word == "主持":
-            hit = _chair(sv, s, e, raw)
-        elif word == "座谈":
-            hit = _talk(sv, s, e)
-        else:  # 召开/举行/举办, 主持召开
-            hit = _holding(sv, s, e)
-        if hit is not None:
-            hits.append(hit)
-    return hits
+    """The sentence's triggers: the lexicon's matches that the tables keep."""
+    return [d.hit for d in explain_triggers(sv) if d.hit is not None]
 
 
 # ---------------------------------------------------------------- learned triggers

@@ -2,7 +2,7 @@
 
     zhie store add INPUT.jsonl [--model M] [--no-predict]     # documents in, predicted with the model
     zhie store export --format labelstudio|doccano|train -o FILE [--reviewed-only | --all]
-    zhie store import --format labelstudio|doccano|train FILE [--author NAME] [--unreviewed]
+    zhie store import --format labelstudio|doccano|train FILE [--author NAME] [--unreviewed] [--users USERS.json]
     zhie store queue [--limit 20]                             # the review queue, most uncertain first
     zhie store stats
     zhie store labelstudio-config                             # the Label Studio labelling interface
@@ -27,12 +27,19 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
 def cmd_add(args: argparse.Namespace) -> int:
     from ..io import iter_input
     from .store import DuplicateDocument
+    from .validate import FieldError, check_id_number
 
     try:
         items = list(iter_input(args.input, args.max_chars))
     except FileNotFoundError as exc:
         print(f"zhie store add: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    for it in items:  # the service's door (zhie.store.validate); the Store checks the rest
+        try:
+            if it.document is not None:
+                check_id_number(it.raw_id)
+        except FieldError as exc:
+            it.error, it.document = exc, None
     good = [it for it in items if it.document is not None]
     failed = [f"line {it.line}: {it.error}" for it in items if it.error is not None]
     predictions = [None] * len(good)
@@ -55,28 +62,50 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .transfer import export_store
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .store import StoreError
+    from .transfer import export_file
     reviewed_only = True if args.reviewed_only else (False if args.all else None)
     store = _open(args)
-    n = export_store(store, args.format, args.output, reviewed_only)
-    print(f"zhie store export: {n} documents from {store.display_url} -> {args.output} ({args.format})", file=sys.stderr)
-    return EXIT_OK
+    try:
+        report = export_file(store, args.format, args.output, reviewed_only)
+    except OSError as exc:
+        print(f"zhie store export: cannot write {args.output}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except (SQLAlchemyError, StoreError) as exc:  # the store failed midway; the output file was not touched
+        print(f"zhie store export: the export stopped ({type(exc).__name__}: {exc}); {args.output} was left as it "
+              "was", file=sys.stderr)
+        return EXIT_FAILED
+    for message in report.skipped:
+        print(f"zhie store export: skipped {message}", file=sys.stderr)
+    for message in report.failed:
+        print(f"zhie store export: {message}", file=sys.stderr)
+    print(f"zhie store export: {report.written} documents from {store.display_url} -> {args.output} ({args.format})"
+          f", {len(report.skipped)} skipped, {len(report.failed)} failed", file=sys.stderr)
+    return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .labelstudio import read_users
     from .regions import FormatError
     from .transfer import import_file
     store = _open(args)
     try:
+        users = read_users(args.users) if args.users else None
         report = import_file(store, args.format, args.input, author=args.author or f"import:{args.format}",
-                             reviewed=not args.unreviewed)
+                             reviewed=not args.unreviewed, users=users)
     except (OSError, FormatError) as exc:
         print(f"zhie store import: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    for message in report.skipped:
+        print(f"zhie store import: skipped {message}", file=sys.stderr)
+    for message in report.notes:
+        print(f"zhie store import: note: {message}", file=sys.stderr)
     for message in report.failed:
         print(f"zhie store import: {message}", file=sys.stderr)
     print(f"zhie store import: {report.imported} documents imported into {store.display_url} ({report.created} new), "
-          f"{len(report.failed)} failed", file=sys.stderr)
+          f"{len(report.skipped)} skipped (nothing to import), {len(report.failed)} failed", file=sys.stderr)
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
@@ -133,6 +162,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("input", help="the file to import")
     p.add_argument("--author", help="recorded as the annotator when the file names none (default: import:<format>)")
     p.add_argument("--unreviewed", action="store_true", help="import human annotations as unreviewed drafts")
+    p.add_argument("--users", help="Label Studio's user list (the JSON of GET /api/users) to name the annotators "
+                                   "of completed_by numbers (default: labelstudio:user-<n>)")
     common(p)
     p.set_defaults(func=cmd_import)
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
@@ -29,11 +29,13 @@ from .changes import diff_annotations
 from .engine import make_engine, redact, resolve_store_url
 from .records import (CORRECTION, IMPORT, PREDICTION, Annotation, AnnotationVersion, ChangeSet, DocumentState,
                       HistoryEntry, QueueItem, Review, ScoreSummary, StoredDocument, StoreStats, as_utc, utc_now)
-from .tables import SCHEMA_VERSION, AnnotationRow, Base, DocumentRow, ReviewRow, StoreInfoRow
+from .tables import ARRIVAL_SEQUENCE, SCHEMA_VERSION, AnnotationRow, Base, DocumentRow, ReviewRow, StoreInfoRow
 from .uncertainty import score_summary
-from .validate import validate_annotation
+from .validate import (MAX_BASE_VERSION, MAX_VERSION, FieldError, check_annotation_payload, check_name,
+                       check_note, check_storable_document, check_version, could_be_document_id, validate_annotation)
 
-MAX_NAME = 256
+__all__ = ["DocumentNotFound", "DuplicateDocument", "FieldError", "Store", "StoreError", "TextMismatch",
+           "VersionConflict", "check_name"]
 PREVIEW_CHARS = 60
 
 
@@ -42,9 +44,11 @@ class StoreError(Exception):
 
 
 class DocumentNotFound(StoreError):
-    def __init__(self, doc_id: str) -> None:
-        super().__init__(f"no document with id {doc_id!r} in the store")
+    def __init__(self, doc_id: str, version: int | None = None) -> None:
+        super().__init__(f"no document with id {doc_id!r} in the store" if version is None
+                         else f"document {doc_id!r} has no version {version}")
         self.document_id = doc_id
+        self.version = version
 
 
 class DuplicateDocument(StoreError):
@@ -72,16 +76,6 @@ class TextMismatch(StoreError):
         self.document_id = doc_id
 
 
-def check_name(value: Any, what: str = "reviewer") -> str:
-    """A non-empty person or tool name of at most 256 characters."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{what} must be a non-empty string (who made this change)")
-    value = value.strip()
-    if len(value) > MAX_NAME:
-        raise ValueError(f"{what} is longer than {MAX_NAME} characters")
-    return value
-
-
 def new_document_id() -> str:
     return "d-" + uuid.uuid4().hex[:16]
 
@@ -94,6 +88,20 @@ def model_author(model: ModelInfo) -> str:
 class _Added:
     document: StoredDocument
     version: AnnotationVersion | None
+
+
+@dataclass(frozen=True)
+class _NewDocument:
+    """A document checked and ready to insert (rows are built afresh for every attempt)."""
+
+    doc_id: str
+    doc: Document
+    annotation: Annotation | None
+    kind: str | None
+    author: str
+    model: ModelInfo | None
+    reviewed: bool
+    scores: ScoreSummary | None
 
 
 class Store:
@@ -112,6 +120,12 @@ class Store:
             except (IntegrityError, ProgrammingError, OperationalError):
                 if attempt == 2:
                     raise
+        self._sequence = self.engine.dialect.supports_sequences
+        if self._sequence:  # a store made before the sequence existed: start it after the documents there
+            with self.engine.begin() as c:
+                c.execute(text(f"SELECT setval('{ARRIVAL_SEQUENCE.name}', m) FROM (SELECT max(seq) AS m FROM "
+                               f"{DocumentRow.__tablename__}) AS d WHERE m >= (SELECT last_value FROM "
+                               f"{ARRIVAL_SEQUENCE.name})"))
 
     @property
     def display_url(self) -> str:
@@ -134,43 +148,101 @@ class Store:
                          PREDICTION if prediction else None, added_by,
                          prediction.model if prediction else None, reviewed=False, trusted=True).document
 
+    def add_documents(self, batch: Sequence[tuple[Document, Extraction | None]], added_by: str = "api") \
+            -> list[StoredDocument | DuplicateDocument]:
+        """Store several new documents (each with its prediction as version 1 when given) in ONE transaction.
+
+        All or nothing: if the database fails, nothing is stored.  An id already in the store (or
+        repeated in the batch) comes back as a ``DuplicateDocument`` at its place, the others are
+        stored.  A document the store cannot hold raises ``FieldError`` (field ``documents[i]…``)
+        before anything is written.
+        """
+        new = []
+        for i, (doc, prediction) in enumerate(batch):
+            try:
+                new.append(self._prepare(doc, Annotation.from_extraction(prediction) if prediction else None,
+                                         PREDICTION if prediction else None, added_by,
+                                         prediction.model if prediction else None, reviewed=False, trusted=True))
+            except FieldError as exc:
+                field = exc.field if exc.field == "added_by" else f"documents[{i}].{exc.field}"
+                raise FieldError(field, str(exc).replace(f"'{exc.field}'", f"'{field}'", 1)) from None
+        for attempt in range(3):  # a concurrent add of the same id: the retry finds it and reports it
+            try:
+                with Session(self.engine) as s, s.begin():
+                    ids = [n.doc_id for n in new]
+                    taken = set(s.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(ids)))) if ids else set()
+                    rows: list[DocumentRow | DuplicateDocument] = []
+                    for n in new:
+                        if n.doc_id in taken:
+                            rows.append(DuplicateDocument(n.doc_id))
+                            continue
+                        taken.add(n.doc_id)
+                        rows.append(self._insert(s, n)[0])
+                    s.flush()
+                    return [r if isinstance(r, DuplicateDocument) else _document(r) for r in rows]
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _prepare(self, doc: Document, annotation: Annotation | dict[str, Any] | None, kind: str | None, author: str,
+                 model: ModelInfo | None, reviewed: bool, trusted: bool = False,
+                 author_field: str = "added_by") -> _NewDocument:
+        """Check a new document (and validate its annotation unless ``trusted``: the pipeline's own output)."""
+        author = check_name(author, author_field)
+        doc_id = doc.id if doc.id is not None else new_document_id()
+        check_storable_document(Document(text=doc.text, id=doc_id, meta=doc.meta), url_safe=False)
+        if annotation is not None and not trusted:
+            payload = annotation.to_dict() if isinstance(annotation, Annotation) else annotation
+            check_annotation_payload(payload)
+            annotation = validate_annotation(doc.text, payload, keep_scores=kind == PREDICTION)
+        elif annotation is not None:
+            check_annotation_payload(annotation.to_dict())
+        scores = score_summary(annotation, doc.text) if annotation is not None and kind == PREDICTION else None
+        return _NewDocument(doc_id, doc, annotation, kind, author, model, reviewed, scores)
+
+    def _insert(self, s: Session, n: _NewDocument) -> tuple[DocumentRow, AnnotationRow | None]:
+        """Add the rows of a new document to the session; its order of arrival comes from the database."""
+        now = utc_now()
+        version = 1 if n.annotation is not None else 0
+        row = DocumentRow(id=n.doc_id, text=n.doc.text, meta=dict(n.doc.meta or {}), added_at=now, added_by=n.author,
+                          current_version=version, reviewed_version=version if (n.reviewed and version) else None,
+                          uncertainty=n.scores.uncertainty if n.scores else None,
+                          low_confidence=n.scores.low_confidence if n.scores else None,
+                          mean_score=n.scores.mean_score if n.scores else None)
+        row.seq = self._next_arrival(s)
+        s.add(row)
+        s.flush()
+        arow = None
+        if n.annotation is not None:
+            by = model_author(n.model) if n.kind == PREDICTION and n.model is not None else n.author
+            arow = self._annotation_row(n.doc_id, 1, n.kind or IMPORT, by, now, n.annotation, n.model, None,
+                                        diff_annotations(None, n.annotation), n.scores, None)
+            s.add(arow)
+            if n.reviewed:
+                s.add(ReviewRow(document_id=n.doc_id, version=1, reviewer=n.author, reviewed_at=now))
+            s.flush()
+        return row, arow
+
+    def _next_arrival(self, s: Session) -> Any:
+        """The next order-of-arrival number, unique under concurrent adds: a database sequence where there
+        is one (PostgreSQL); on SQLite ``max + 1`` evaluated inside the INSERT itself, which runs under
+        the database's single write lock (a separate SELECT before the INSERT would not)."""
+        if self._sequence:
+            return s.scalar(ARRIVAL_SEQUENCE.next_value())
+        return select(func.coalesce(func.max(DocumentRow.seq), 0) + 1).scalar_subquery()
+
     def _add(self, doc: Document, annotation: Annotation | dict[str, Any] | None, kind: str | None, author: str,
              model: ModelInfo | None, reviewed: bool, trusted: bool = False) -> _Added:
         """Insert a document and its first version; ``trusted``: the pipeline's own output, not re-validated."""
-        author = check_name(author, "author")
-        doc_id = doc.id if doc.id is not None else new_document_id()
-        if not isinstance(doc_id, str) or not doc_id or len(doc_id) > MAX_NAME:
-            raise ValueError(f"document id must be a non-empty string of at most {MAX_NAME} characters")
-        if annotation is not None and not trusted:
-            payload = annotation.to_dict() if isinstance(annotation, Annotation) else annotation
-            annotation = validate_annotation(doc.text, payload, keep_scores=kind == PREDICTION)
-        now = utc_now()
-        scores = score_summary(annotation, doc.text) if annotation is not None and kind == PREDICTION else None
-        version = 1 if annotation is not None else 0
-        row = DocumentRow(id=doc_id, text=doc.text, meta=dict(doc.meta or {}), added_at=now, added_by=author,
-                          current_version=version, reviewed_version=version if (reviewed and version) else None,
-                          uncertainty=scores.uncertainty if scores else None,
-                          low_confidence=scores.low_confidence if scores else None,
-                          mean_score=scores.mean_score if scores else None)
-        stored_version = None
+        new = self._prepare(doc, annotation, kind, author, model, reviewed, trusted,
+                            "added_by" if kind in (PREDICTION, None) and trusted else "author")
         try:
             with Session(self.engine) as s, s.begin():
-                row.seq = (s.scalar(select(func.max(DocumentRow.seq))) or 0) + 1
-                s.add(row)
-                s.flush()
-                if annotation is not None:
-                    by = model_author(model) if kind == PREDICTION and model is not None else author
-                    arow = self._annotation_row(doc_id, 1, kind or IMPORT, by, now, annotation, model, None,
-                                                diff_annotations(None, annotation), scores, None)
-                    s.add(arow)
-                    if reviewed:
-                        s.add(ReviewRow(document_id=doc_id, version=1, reviewer=author, reviewed_at=now))
-                    s.flush()
-                    stored_version = _version(arow)
-                stored = _document(row)
+                row, arow = self._insert(s, new)
+                return _Added(_document(row), _version(arow) if arow is not None else None)
         except IntegrityError:
-            raise DuplicateDocument(doc_id) from None
-        return _Added(stored, stored_version)
+            raise DuplicateDocument(new.doc_id) from None
 
     @staticmethod
     def _annotation_row(doc_id: str, version: int, kind: str, author: str, now, annotation: Annotation,  # noqa: ANN001
@@ -191,11 +263,12 @@ class Store:
         which leaves (or puts) the document in the review queue.
         """
         author = check_name(author)
-        if isinstance(base_version, bool) or not isinstance(base_version, int) or base_version < 0:
-            raise ValueError("base_version must be a non-negative integer (the version the change was based on)")
-        if note is not None and not isinstance(note, str):
-            raise ValueError("note must be a string")
+        check_version(base_version, "base_version", 0, MAX_BASE_VERSION)
+        note = check_note(note)
         payload = annotation.to_dict() if isinstance(annotation, Annotation) else annotation
+        check_annotation_payload(payload)
+        if not could_be_document_id(doc_id):
+            raise DocumentNotFound(doc_id)
         now = utc_now()
         new = base_version + 1
         with Session(self.engine) as s, s.begin():
@@ -223,8 +296,9 @@ class Store:
     def mark_reviewed(self, doc_id: str, base_version: int, reviewer: str) -> Review:
         """Mark the current version as reviewed (correct as it stands); VersionConflict if it moved on."""
         reviewer = check_name(reviewer)
-        if isinstance(base_version, bool) or not isinstance(base_version, int) or base_version < 1:
-            raise ValueError("base_version must be a positive integer (the version that was reviewed)")
+        check_version(base_version, "base_version", 1, MAX_VERSION)
+        if not could_be_document_id(doc_id):
+            raise DocumentNotFound(doc_id)
         now = utc_now()
         with Session(self.engine) as s, s.begin():
             moved = s.execute(update(DocumentRow)
@@ -245,7 +319,7 @@ class Store:
         A new document is created with it as version 1; for a known document (same id and
         the same text) it becomes the next version on top of whatever is current.
         """
-        if doc.id is not None:
+        if doc.id is not None and could_be_document_id(doc.id):
             for _ in range(20):  # a concurrent writer may move the version between our read and write
                 try:
                     current = self.document(doc.id)
@@ -266,6 +340,8 @@ class Store:
     # ------------------------------------------------------------ reading
 
     def document(self, doc_id: str) -> StoredDocument:
+        if not could_be_document_id(doc_id):  # e.g. a NUL or a lone surrogate from a URL: never stored
+            raise DocumentNotFound(doc_id)
         with Session(self.engine) as s:
             row = s.get(DocumentRow, doc_id)
             if row is None:
@@ -274,6 +350,11 @@ class Store:
 
     def version(self, doc_id: str, version: int | None = None) -> AnnotationVersion | None:
         """One saved version (default: the current one); None when the document has no annotation yet."""
+        if not could_be_document_id(doc_id):
+            raise DocumentNotFound(doc_id)
+        if version is not None and (isinstance(version, bool) or not isinstance(version, int)
+                                    or not 0 <= version <= MAX_VERSION):
+            raise DocumentNotFound(doc_id, version)
         with Session(self.engine) as s:
             row = s.get(DocumentRow, doc_id)
             if row is None:
@@ -281,10 +362,12 @@ class Store:
             n = row.current_version if version is None else version
             arow = s.get(AnnotationRow, (doc_id, n)) if n else None
             if arow is None and version is not None:
-                raise DocumentNotFound(f"{doc_id} version {version}")
+                raise DocumentNotFound(doc_id, version)
             return _version(arow) if arow is not None else None
 
     def versions(self, doc_id: str) -> list[AnnotationVersion]:
+        if not could_be_document_id(doc_id):
+            raise DocumentNotFound(doc_id)
         with Session(self.engine) as s:
             if s.get(DocumentRow, doc_id) is None:
                 raise DocumentNotFound(doc_id)
@@ -293,6 +376,8 @@ class Store:
             return [_version(r) for r in rows]
 
     def reviews(self, doc_id: str) -> list[Review]:
+        if not could_be_document_id(doc_id):
+            return []
         with Session(self.engine) as s:
             rows = s.scalars(select(ReviewRow).where(ReviewRow.document_id == doc_id).order_by(ReviewRow.id)).all()
             return [Review(r.document_id, r.version, r.reviewer, as_utc(r.reviewed_at)) for r in rows]

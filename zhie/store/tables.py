@@ -8,13 +8,17 @@
 - ``zhie_store_info``: the schema version, for future migrations.
 
 Annotations are JSON (PostgreSQL ``json``, which keeps key order, rather than ``jsonb``).
+
+The order of arrival ``zhie_documents.seq`` is unique: on PostgreSQL it is drawn from the
+sequence ``zhie_document_arrival``; on SQLite it is ``max + 1`` computed inside the INSERT,
+which SQLite runs under its single write lock (``Store._next_arrival``).
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, Sequence, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SCHEMA_VERSION = 1
@@ -24,11 +28,15 @@ class Base(DeclarativeBase):
     pass
 
 
+# the order of arrival on databases with sequences (PostgreSQL); created by create_all, also in older stores
+ARRIVAL_SEQUENCE = Sequence("zhie_document_arrival", metadata=Base.metadata)
+
+
 class DocumentRow(Base):
     __tablename__ = "zhie_documents"
 
     id: Mapped[str] = mapped_column(String(256), primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, index=True)  # order of arrival
+    seq: Mapped[int] = mapped_column(Integer, index=True, unique=True)  # order of arrival (unique, increasing)
     text: Mapped[str] = mapped_column(Text)
     meta: Mapped[dict[str, Any]] = mapped_column(JSON)
     added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -18,6 +18,7 @@ none) unless the caller keeps them for an imported model prediction.
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -295,3 +296,223 @@ def validate_annotation(text: str, payload: Any, keep_scores: bool = False) -> A
     if c.problems:
         raise AnnotationError(c.problems)
     return Annotation(entities, relations, events)
+
+
+# ------------------------------------------------------------ the door: what the store and its exports can hold
+#
+# Shared by the service (``service/review.py``), ``zhie store add`` and the Store itself, so
+# that a value the database or an export cannot hold is refused, naming its field, before
+# anything is written: strings must be valid Unicode (no lone surrogates, which UTF-8 cannot
+# encode) and, where they go into a text column, hold no NUL (PostgreSQL text cannot);
+# JSON numbers must be finite (NaN/Infinity are not JSON: PostgreSQL's json refuses them and
+# the exports would carry them); version numbers must fit the store's integer columns
+# (PostgreSQL ``integer``: 32 bits signed).
+
+INT32_MAX = 2**31 - 1
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+MAX_VERSION = INT32_MAX           # the largest annotation version a store column holds
+MAX_BASE_VERSION = MAX_VERSION - 1  # a correction stores base_version + 1
+MAX_NAME = 256                    # ids, reviewer and author names (String(256) columns)
+
+
+class FieldError(ValueError):
+    """A value the store cannot hold; ``field`` names it (``meta.score``, ``reviewer``, ``documents[2].id``)."""
+
+    kind = "invalid_field"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class OversizedNumber:
+    """Stands for a JSON integer too long to convert (more digits than Python converts), so that the
+    door can refuse it naming its field instead of the parser failing on the whole text."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"<a number of {self.digits} digits>"
+
+
+def join_path(parent: str, key: str | int) -> str:
+    """``meta`` + ``score`` → ``meta.score``; ``documents`` + 2 → ``documents[2]``."""
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    if not (key.isidentifier() or key.replace("-", "_").isidentifier()):
+        return f"{parent}[{json.dumps(key)}]"  # meta["a b"]
+    return f"{parent}.{key}" if parent else key
+
+
+def _unicode_problem(value: str) -> str | None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (f"contains a lone surrogate (\\u{ord(value[exc.start]):04x}) at position {exc.start}, which is not "
+                "valid Unicode; send valid Unicode")
+    return None
+
+
+def check_string(value: str, field: str, allow_nul: bool = False) -> str:
+    """``value`` if it is valid Unicode (and, unless ``allow_nul``, holds no NUL); else FieldError."""
+    problem = _unicode_problem(value)
+    if problem is None and not allow_nul and "\x00" in value:
+        problem = (f"contains a NUL character (\\u0000) at position {value.index(chr(0))}, which the store "
+                   "cannot hold")
+    if problem is not None:
+        raise FieldError(field, f"field '{field}' {problem}")
+    return value
+
+
+def number_problem(value: Any) -> str | None:
+    """Why ``value`` (a parsed JSON number) is not a strict JSON number, or None."""
+    if isinstance(value, OversizedNumber):
+        return f"is a number of {value.digits} digits; numbers of at most 4300 digits are accepted"
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        shown = "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+        return f"is {shown}, which is not a JSON number (NaN and Infinity are not JSON); send a finite number or null"
+    return None
+
+
+def first_number_problem(value: Any, path: str = "") -> FieldError | None:
+    """The first NaN, Infinity or oversized integer anywhere in parsed JSON, as a FieldError naming its place."""
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        problem = number_problem(item)
+        if problem is not None:
+            name = where or "body"
+            return FieldError(name, f"field '{name}' {problem}")
+        if isinstance(item, dict):
+            stack.extend((join_path(where, str(k)), v) for k, v in reversed(list(item.items())))
+        elif isinstance(item, list):
+            stack.extend((join_path(where, i), v) for i, v in reversed(list(enumerate(item))))
+    return None
+
+
+def check_json_value(value: Any, field: str) -> Any:
+    """``value`` if it is strict JSON the store and the exports can hold: finite numbers, strings and
+    keys of valid Unicode (NUL is fine inside JSON, escaped as \\u0000); else FieldError."""
+    stack: list[tuple[str, Any]] = [(field, value)]
+    while stack:
+        where, item = stack.pop()
+        if item is None or isinstance(item, bool):
+            continue
+        if isinstance(item, str):
+            check_string(item, where, allow_nul=True)
+        elif isinstance(item, int):
+            continue  # JSON integers of any length are kept exactly (json columns, JSON exports)
+        elif isinstance(item, (float, OversizedNumber)):
+            problem = number_problem(item)
+            if problem is not None:
+                raise FieldError(where, f"field '{where}' {problem}")
+        elif isinstance(item, dict):
+            for key, sub in reversed(list(item.items())):
+                if not isinstance(key, str):
+                    raise FieldError(where, f"field '{where}' has a key {key!r} that is not a string")
+                problem = _unicode_problem(key)
+                if problem is not None:
+                    raise FieldError(where, f"field '{where}' has a key that {problem}")
+                stack.append((join_path(where, key), sub))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((join_path(where, i), sub) for i, sub in reversed(list(enumerate(item))))
+        else:
+            raise FieldError(where, f"field '{where}' holds a {type(item).__name__}, which is not JSON")
+    return value
+
+
+def _json_repr(value: Any) -> str:
+    """A value as the client wrote it (true, null, "1"), shortened."""
+    if isinstance(value, OversizedNumber):
+        return repr(value)
+    try:
+        text = json.dumps(value, ensure_ascii=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _short_int(value: int) -> str:
+    text = str(value)
+    return text if len(text) <= 30 else f"a number of {len(text)} digits"
+
+
+def check_version(value: Any, field: str, minimum: int, maximum: int = MAX_VERSION) -> int:
+    """An integer from ``minimum`` to ``maximum`` (the store's integer columns); not a boolean.  A JSON
+    number with a zero fraction (``2.0``) is that integer, as in JSON Schema; ``1.5`` is refused."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        shown = _short_int(value) if isinstance(value, int) and not isinstance(value, bool) else _json_repr(value)
+        raise FieldError(field, f"field '{field}' must be an integer from {minimum} to {maximum}, got {shown}")
+    return value
+
+
+def check_name(value: Any, field: str = "reviewer") -> str:
+    """A non-empty person or tool name of at most 256 characters, valid Unicode, no NUL; stripped."""
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError(field, f"field '{field}' must be a non-empty string of at most {MAX_NAME} characters "
+                                "(who made the change)")
+    check_string(value, field)
+    value = value.strip()
+    if len(value) > MAX_NAME:
+        raise FieldError(field, f"field '{field}' has {len(value)} characters; at most {MAX_NAME} are kept")
+    return value
+
+
+def check_note(value: Any, field: str = "note") -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FieldError(field, f"field '{field}' must be a string or null, got {type(value).__name__}")
+    return check_string(value, field)
+
+
+def check_document_id(value: Any, field: str = "id", url_safe: bool = True) -> str:
+    """A document id the store keeps (1 to 256 characters, valid Unicode, no NUL) and, when ``url_safe``,
+    a URL can carry (no '/')."""
+    if not isinstance(value, str) or not value:
+        raise FieldError(field, f"field '{field}' must be a non-empty string of at most {MAX_NAME} characters")
+    check_string(value, field)
+    if len(value) > MAX_NAME:
+        raise FieldError(field, f"field '{field}' has {len(value)} characters; ids of at most {MAX_NAME} characters "
+                                "are kept")
+    if url_safe and "/" in value:
+        raise FieldError(field, f"field '{field}' must not contain '/' (it is part of the document's URL)")
+    return value
+
+
+def could_be_document_id(value: Any) -> bool:
+    """Whether ``value`` could name a stored document (reads of anything else are simply not found)."""
+    try:
+        check_document_id(value, url_safe=False)
+    except FieldError:
+        return False
+    return True
+
+
+def check_id_number(raw_id: Any, field: str = "id") -> None:
+    """A document id sent as a JSON integer must fit 64 bits (as the OpenAPI document states), so
+    that ``5`` and ``"5"`` name the same document and no id depends on how many digits a client sends."""
+    if isinstance(raw_id, int) and not isinstance(raw_id, bool) and not INT64_MIN <= raw_id <= INT64_MAX:
+        raise FieldError(field, f"field '{field}' is {_short_int(raw_id)}, outside the 64-bit range "
+                                f"{INT64_MIN}..{INT64_MAX} of integer ids; send the id as a string")
+
+
+def check_storable_document(doc: Any, prefix: str = "", url_safe: bool = True) -> Any:
+    """A ``zhie.schema.Document`` the store can hold: its id (when given), text and meta; else FieldError
+    with the field under ``prefix`` (e.g. ``documents[2].``)."""
+    if doc.id is not None:
+        check_document_id(doc.id, f"{prefix}id", url_safe)
+    check_string(doc.text, f"{prefix}text")
+    if doc.meta is not None:
+        if not isinstance(doc.meta, dict):
+            raise FieldError(f"{prefix}meta", f"field '{prefix}meta' must be an object")
+        check_json_value(doc.meta, f"{prefix}meta")
+    return doc
+
+
+def check_annotation_payload(payload: Any, field: str = "annotation") -> Any:
+    """The JSON of an annotation holds nothing the store cannot keep (see ``check_json_value``)."""
+    return check_json_value(payload, field)

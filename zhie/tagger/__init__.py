@@ -17,6 +17,15 @@ def model_precision(meta: dict, requested: str | None = None) -> str | None:
     return resolve_precision(requested, meta)
 
 
+def model_runtime(meta: dict, precision: str | None = None, requested: str | None = None) -> str | None:
+    """The runtime a model runs on here (argument, $ZHIE_RUNTIME, meta.json, auto: "torch" or "onnx"),
+    or None for a tagger without one; ValueError for an unknown runtime or precision."""
+    if meta.get("tagger", "transformer") != "transformer":
+        return None
+    from .transformer import resolve_precision, resolve_runtime
+    return resolve_runtime(requested, meta, resolve_precision(precision, meta, requested))
+
+
 def load_tagger(path: str | Path, **options) -> Tagger:
     """Build the tagger a model folder's meta.json names (``"tagger": "transformer"`` by default)."""
     path = Path(path)
@@ -29,4 +38,4 @@ def load_tagger(path: str | Path, **options) -> Tagger:
     return tagger
 
 
-__all__ = ["TaggedSpan", "Tagger", "LexiconTagger", "load_tagger", "model_precision", "read_meta"]
+__all__ = ["TaggedSpan", "Tagger", "LexiconTagger", "load_tagger", "model_precision", "model_runtime", "read_meta"]

@@ -15,6 +15,8 @@ from typing import Any, Sequence
 
 # Inference precisions of the neural tagger (zhie/tagger/transformer.py).
 PRECISIONS = ("auto", "fp32", "bf16", "int8")
+# Runtimes of the neural tagger: torch, or ONNX Runtime on a graph exported from the same weights.
+RUNTIMES = ("auto", "torch", "onnx", "torch-padded")   # torch-padded: 16 windows padded together (0.3.0)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Tagger(ABC):
     meta: dict[str, Any]
     path: Path | None = None   # the model folder it was loaded from (set by load_tagger)
     precision: str | None = None   # numeric precision it runs at (None: not a neural tagger)
+    runtime: str | None = None     # the engine it runs on ("torch", "onnx"; None: not a neural tagger)
 
     @abstractmethod
     def tag(self, texts: Sequence[str]) -> list[list[TaggedSpan]]:

@@ -1,5 +1,7 @@
 """Span rules applied to the tagger's output on the cleaned text (SCHEMA.md span rules).
 
+- a name does not begin or end inside a word (word_boundaries.py, jieba's dictionary);
+
 - no surrounding quotes, brackets or book-title marks inside a span;
 - bylines are not OFFICIALs: a name alone in brackets closing a paragraph ((魏亚东)),
   a name after ■ at a line start, a name standing alone on the last line;
@@ -21,6 +23,7 @@
 from __future__ import annotations
 
 from .base import TaggedSpan
+from .word_boundaries import snap_to_words
 from .zone_words import is_unnamed_zone_type, is_place_not_zone
 
 WRAPPERS = "“”\"'‘’《》〈〉（）()【】[]「」『』 \u3000\n\t、，,。；;：:"
@@ -119,6 +122,7 @@ def is_count(text: str, span: TaggedSpan) -> bool:
 
 
 def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    spans = snap_to_words(text, sorted(spans, key=lambda s: (s.start, s.end)))
     spans = company_names(text, sorted(spans, key=lambda s: (s.start, s.end)))
     out = []
     for span in spans:

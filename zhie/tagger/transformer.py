@@ -1,12 +1,23 @@
 """The trained tagger: loads a model folder (meta.json, config.json, chars.json,
-model.safetensors) and tags batches of window texts on the CPU.
+model.safetensors) and tags window texts on the CPU, on one of two runtimes.
 
-Inference precision (``precision``: argument, ``$ZHIE_PRECISION``, meta.json, default
-``auto``): ``fp32``; ``bf16`` (weights and activations in bfloat16, fast on CPUs with
-native bf16 arithmetic); ``int8`` (dynamic int8 quantisation of the linear layers); ``auto``
-picks bf16 where the CPU has native bf16 instructions and fp32 elsewhere (int8 is faster
-than fp32 but lost 2.7 points of dev core micro-F1 on the shipped model, bf16 0.3: README,
-"The shipped model").
+Runtime (``runtime``: argument, ``$ZHIE_RUNTIME``, meta.json, default ``auto``): ``torch`` (the
+network of network.py, also what training uses) or ``onnx`` (ONNX Runtime on a graph exported from
+the same weights into a cache directory on first use: export.py, onnx_runtime.py).  ``auto`` is the
+runtime chosen by measurement at that precision (``DEFAULT_RUNTIME``: ONNX Runtime for fp32 and
+int8, torch for bf16; benchmarks/tagger_throughput.py).
+
+Inference precision (``precision``: argument, ``$ZHIE_PRECISION``, meta.json, default ``auto``):
+``fp32``; ``bf16`` (weights and activations in bfloat16, fast on CPUs with native bf16 arithmetic;
+torch only); ``int8`` (int8 linear layers: dynamic quantisation in torch, per-channel weights and
+per-run activations in ONNX Runtime); ``auto`` is fp32 on ONNX Runtime (the default), and on the
+torch runtime bf16 where the CPU has native bf16 instructions, fp32 elsewhere.
+
+Whatever the runtime, every window is run alone, in a shape that depends only on its own length
+(no padding, no neighbours), so a document gets the same numbers whatever it is tagged with.  On
+ONNX Runtime each run is also single-threaded, so the numbers do not depend on the thread count
+either (``zhie extract`` with 2 threads = ``zhie batch`` with two 1-thread workers); torch's bf16
+kernels give other last bits with 1 and 2 threads, which is one reason the default is ONNX Runtime.
 """
 from __future__ import annotations
 
@@ -17,15 +28,14 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
-import torch
-from safetensors.torch import load_file
-from transformers import XLMRobertaConfig
 
 from ..registry import taggers
-from .base import PRECISIONS, TaggedSpan, Tagger
+from .base import PRECISIONS, RUNTIMES, TaggedSpan, Tagger
 from .bio import TagSet, decode
 from .charvocab import CharVocab
-from .network import CharTaggerNet
+
+# What runtime ``auto`` means at each precision, chosen by measurement (benchmarks/tagger_throughput.py).
+DEFAULT_RUNTIME = {"fp32": "onnx", "bf16": "torch", "int8": "onnx"}
 
 
 @lru_cache(maxsize=1)
@@ -38,19 +48,53 @@ def cpu_has_native_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def resolve_precision(requested: str | None, meta: dict[str, Any]) -> str:
-    """The precision to run at: the argument, else $ZHIE_PRECISION, else meta.json, else auto."""
+def _requested_runtime(requested: str | None, meta: dict[str, Any]) -> str:
+    choice = str(requested or os.environ.get("ZHIE_RUNTIME") or meta.get("runtime") or "auto").lower()
+    if choice not in RUNTIMES:
+        raise ValueError(f"unknown runtime {choice!r}: choose one of {', '.join(RUNTIMES)}")
+    return choice
+
+
+def resolve_precision(requested: str | None, meta: dict[str, Any], runtime: str | None = None) -> str:
+    """The precision to run at: the argument, else $ZHIE_PRECISION, else meta.json, else auto —
+    fp32 on ONNX Runtime (the default runtime), and on torch bf16 where the CPU has native bf16."""
     choice = (requested or os.environ.get("ZHIE_PRECISION") or meta.get("precision")
               or ("int8" if meta.get("quantize") else "auto"))   # "quantize": older meta.json files
     choice = str(choice).lower()
     if choice not in PRECISIONS:
         raise ValueError(f"unknown precision {choice!r}: choose one of {', '.join(PRECISIONS)}")
     if choice == "auto":
-        choice = "bf16" if cpu_has_native_bf16() else "fp32"
+        on_torch = _requested_runtime(runtime, meta) in ("torch", "torch-padded")
+        choice = "bf16" if on_torch and cpu_has_native_bf16() else "fp32"
     return choice
 
 
-def apply_precision(net: CharTaggerNet, precision: str) -> torch.nn.Module:
+def resolve_runtime(requested: str | None, meta: dict[str, Any], precision: str) -> str:
+    """The runtime to run ``precision`` on: the argument, else $ZHIE_RUNTIME, else meta.json, else auto."""
+    choice = _requested_runtime(requested, meta)
+    if choice == "auto":
+        choice = DEFAULT_RUNTIME[precision]
+    if choice == "onnx" and precision == "bf16":
+        raise ValueError("precision bf16 runs on the torch runtime only (ONNX Runtime has no bf16 kernels "
+                         "for this CPU): choose --precision fp32 or int8 with the onnx runtime")
+    return choice
+
+
+def build_network(path: Path, heads: dict[str, tuple[str, ...]]):
+    """The fp32 torch network of a model folder."""
+    from safetensors.torch import load_file
+    from transformers import XLMRobertaConfig
+
+    from .network import CharTaggerNet
+    config = XLMRobertaConfig.from_json_file(str(Path(path) / "config.json"))
+    net = CharTaggerNet(config, {name: len(TagSet(labels)) for name, labels in heads.items()})
+    state = load_file(str(Path(path) / "model.safetensors"))
+    net.load_state_dict({k: v.float() for k, v in state.items()})
+    return net.eval()
+
+
+def apply_precision(net, precision: str):
+    import torch
     if precision == "bf16":
         return net.to(torch.bfloat16)
     if precision == "int8":
@@ -60,58 +104,106 @@ def apply_precision(net: CharTaggerNet, precision: str) -> torch.nn.Module:
     return net
 
 
+class TorchEngine:
+    """Runs the torch network one window at a time (``alone``), or — only to measure what that costs —
+    padded batches of ``batch_size`` windows sorted by length, as zhie 0.3.0 did."""
+
+    def __init__(self, net, pad_id: int, alone: bool = True, batch_size: int = 16) -> None:
+        self.net = net.eval()
+        self.pad_id = pad_id
+        self.alone = alone
+        self.batch_size = batch_size
+
+    def warm_up(self) -> None:
+        self.run([[0] + [6] * 30 + [2]], ("domain",))
+
+    def run(self, encoded: Sequence[list[int]], heads: tuple[str, ...]) -> dict[str, list[np.ndarray]]:
+        import torch
+        out: dict[str, list] = {h: [None] * len(encoded) for h in heads}
+        if self.alone:
+            groups = [[i] for i in range(len(encoded))]
+        else:
+            order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+            groups = [order[b:b + self.batch_size] for b in range(0, len(order), self.batch_size)]
+        with torch.inference_mode():
+            for idx in groups:
+                width = max(len(encoded[i]) for i in idx)
+                ids = torch.full((len(idx), width), self.pad_id, dtype=torch.long)
+                mask = torch.zeros((len(idx), width), dtype=torch.long)
+                for row, i in enumerate(idx):
+                    ids[row, :len(encoded[i])] = torch.tensor(encoded[i])
+                    mask[row, :len(encoded[i])] = 1
+                logits = self.net.forward_heads(ids, mask, heads)
+                for h in heads:
+                    probs = torch.softmax(logits[h].float(), dim=-1).numpy()
+                    for row, i in enumerate(idx):
+                        out[h][i] = probs[row, 1:len(encoded[i]) - 1]
+        return out
+
+
 @taggers.register("transformer")
 class TransformerTagger(Tagger):
-    def __init__(self, net: CharTaggerNet, vocab: CharVocab, heads: dict[str, tuple[str, ...]],
-                 meta: dict[str, Any], batch_size: int = 16) -> None:
-        self.net = net.eval()
+    def __init__(self, engine: Any, vocab: CharVocab, heads: dict[str, tuple[str, ...]],
+                 meta: dict[str, Any], runtime: str = "torch", folder: Path | None = None) -> None:
+        self.engine = engine
         self.vocab = vocab
+        self.heads = heads
         self.tagsets = {name: TagSet(tuple(labels)) for name, labels in heads.items()}
         self.meta = meta
         self.name = meta.get("name", "zhie-ner")
         self.version = str(meta.get("version", "0"))
         self.labels = tuple(heads["domain"])
         self.max_len = int(meta.get("max_len", 128))
-        self.batch_size = batch_size
+        self.runtime = runtime
+        self._folder = folder
+        self._net = engine.net if isinstance(engine, TorchEngine) else None
 
     @classmethod
-    def load(cls, path: Path, meta: dict[str, Any], precision: str | None = None) -> "TransformerTagger":
+    def load(cls, path: Path, meta: dict[str, Any], precision: str | None = None, runtime: str | None = None,
+             warm_up: bool = True) -> "TransformerTagger":
         path = Path(path)
-        config = XLMRobertaConfig.from_json_file(str(path / "config.json"))
         heads = {name: tuple(labels) for name, labels in meta["heads"].items()}
-        net = CharTaggerNet(config, {name: len(TagSet(labels)) for name, labels in heads.items()})
-        state = load_file(str(path / "model.safetensors"))
-        net.load_state_dict({k: v.float() for k, v in state.items()})
-        chosen = resolve_precision(precision, meta)
-        tagger = cls(apply_precision(net, chosen), CharVocab.load(path / "chars.json"), heads, meta)
+        chosen = resolve_precision(precision, meta, runtime)
+        engine_name = resolve_runtime(runtime, meta, chosen)
+        vocab = CharVocab.load(path / "chars.json")
+        if engine_name == "onnx":
+            from .export import ensure_onnx
+            from .onnx_runtime import OnnxEngine
+            model_file = ensure_onnx(path, tuple(heads), chosen, lambda: build_network(path, heads))
+            engine: Any = OnnxEngine(model_file, tuple(heads))
+        else:
+            # torch-padded: 0.3.0's padded batches — faster on an idle bf16 CPU, but a window's numbers
+            # then depend on its neighbours (README "The model")
+            engine = TorchEngine(apply_precision(build_network(path, heads), chosen), vocab.pad_id,
+                                 alone=engine_name != "torch-padded")
+        if warm_up:
+            engine.warm_up()
+        tagger = cls(engine, vocab, heads, meta, runtime=engine_name, folder=path)
         tagger.precision = chosen
         return tagger
+
+    @property
+    def net(self):
+        """The torch network (training and export read it); built in fp32 on first use when the tagger
+        runs on ONNX Runtime."""
+        if self._net is None:
+            self._net = build_network(self._folder, self.heads)
+        return self._net
+
+    def encode(self, text: str) -> list[int]:
+        v = self.vocab
+        return [v.cls_id] + v.encode(text) + [v.sep_id]
 
     def probabilities(self, texts: Sequence[str], head: str = "domain") -> list[np.ndarray]:
         """Per-character tag probabilities (length, n_tags) for each text."""
         return self.head_probabilities(texts, (head,))[head]
 
     def head_probabilities(self, texts: Sequence[str], heads: tuple[str, ...]) -> dict[str, list[np.ndarray]]:
-        """Per-character tag probabilities of several heads, from one encoder pass per batch."""
-        out: dict[str, list] = {h: [None] * len(texts) for h in heads}
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        v = self.vocab
-        with torch.inference_mode():
-            for b in range(0, len(order), self.batch_size):
-                idx = order[b:b + self.batch_size]
-                width = max(len(texts[i]) for i in idx) + 2
-                ids = torch.full((len(idx), width), v.pad_id, dtype=torch.long)
-                mask = torch.zeros((len(idx), width), dtype=torch.long)
-                for row, i in enumerate(idx):
-                    enc = [v.cls_id] + v.encode(texts[i]) + [v.sep_id]
-                    ids[row, :len(enc)] = torch.tensor(enc)
-                    mask[row, :len(enc)] = 1
-                logits = self.net.forward_heads(ids, mask, heads)
-                for h in heads:
-                    probs = torch.softmax(logits[h].float(), dim=-1).numpy()
-                    for row, i in enumerate(idx):
-                        out[h][i] = probs[row, 1:1 + len(texts[i])]
-        return out
+        """Per-character tag probabilities of several heads, from one encoder pass per window."""
+        unknown = [h for h in heads if h not in self.tagsets]
+        if unknown:
+            raise ValueError(f"the model has no head {unknown[0]!r} (it has {', '.join(self.tagsets)})")
+        return self.engine.run([self.encode(t) for t in texts], heads)
 
     @property
     def extra_heads(self) -> tuple[str, ...]:
@@ -122,7 +214,7 @@ class TransformerTagger(Tagger):
         return self.tag_heads(texts, (head,))[head]
 
     def tag_heads(self, texts: Sequence[str], heads: tuple[str, ...]) -> dict[str, list[list[TaggedSpan]]]:
-        """Spans of several heads, from one encoder pass."""
+        """Spans of several heads, from one encoder pass per window."""
         for t in texts:
             if len(t) > self.max_len:
                 raise ValueError(f"window of {len(t)} characters exceeds max_len {self.max_len}")

@@ -1,0 +1,140 @@
+"""ONNX files of a tagger model folder, derived on first use into a cache directory.
+
+The model folder keeps only its torch weights (``model.safetensors``); the ONNX graphs the ONNX
+Runtime engine runs (``onnx_runtime.py``) are exported from them once, into
+``$ZHIE_CACHE/onnx/<fingerprint>/`` (default ``~/.cache/zhie``), where the fingerprint is the
+SHA-256 of the folder's weight, config and vocabulary files, the heads exported and this module's
+format number, so a changed model never reuses a stale graph.  A file is written under a temporary
+name and renamed, so concurrent workers never read a half-written graph.
+
+- ``fp32``: the encoder and the requested heads' softmax, one window per run (input ``input_ids`` of
+  shape (1, length), no padding and no attention mask), with ONNX Runtime's transformer fusions
+  (SkipLayerNormalization, BiasGelu) applied offline;
+- ``int8``: the fp32 graph with its MatMul weights quantised per output channel to int8 and the
+  activations quantised per run (ONNX Runtime's dynamic quantisation; on CPUs with VNNI or AMX the
+  products run in int8).
+
+Exporting needs torch and the ``onnx`` package; running a cached file needs neither.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+ONNX_PRECISIONS = ("fp32", "int8")
+WEIGHT_FILES = ("config.json", "chars.json", "model.safetensors")
+
+
+def cache_root() -> Path:
+    """``$ZHIE_CACHE``, else ``$XDG_CACHE_HOME/zhie``, else ``~/.cache/zhie``."""
+    env = os.environ.get("ZHIE_CACHE")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "zhie"
+
+
+def fingerprint(model_dir: Path, heads: tuple[str, ...]) -> str:
+    """SHA-256 (first 16 hex digits) of the weight files, the exported heads and FORMAT."""
+    h = hashlib.sha256(json.dumps({"format": FORMAT, "heads": list(heads)}).encode())
+    for name in WEIGHT_FILES:
+        f = Path(model_dir) / name
+        if not f.is_file():
+            raise FileNotFoundError(f"{model_dir} has no {name}: cannot derive its ONNX graph")
+        h.update(name.encode())
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()[:16]
+
+
+def onnx_path(model_dir: Path, heads: tuple[str, ...], precision: str) -> Path:
+    return cache_root() / "onnx" / fingerprint(model_dir, heads) / f"tagger-{precision}.onnx"
+
+
+def _atomic_target(target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=target.stem + ".", suffix=".tmp.onnx", dir=target.parent)
+    os.close(fd)
+    os.chmod(tmp, 0o644)
+    return Path(tmp)
+
+
+def export_fp32(net: Any, heads: tuple[str, ...], target: Path) -> Path:
+    """Export ``net`` (a CharTaggerNet in fp32) with the softmax of ``heads`` as outputs."""
+    import torch
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    class _Probabilities(torch.nn.Module):
+        def __init__(self, net: Any) -> None:
+            super().__init__()
+            self.net = net
+
+        def forward(self, input_ids: torch.Tensor) -> tuple[torch.Tensor, ...]:
+            hidden = self.net.encoder(input_ids=input_ids).last_hidden_state
+            return tuple(torch.softmax(self.net.heads[h](hidden), dim=-1) for h in heads)
+
+    net = net.float().eval()
+    net.encoder.set_attn_implementation("eager")   # plain ops: no data-dependent mask code in the trace
+    raw = _atomic_target(target)
+    example = torch.tensor([[0, 6, 7, 8, 9, 10, 11, 2]], dtype=torch.long)
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(_Probabilities(net), (example,), str(raw), input_names=["input_ids"],
+                          output_names=list(heads), opset_version=17, dynamo=False,
+                          dynamic_axes={"input_ids": {1: "length"}, **{h: {1: "length"} for h in heads}})
+    config = net.encoder.config
+    try:
+        optimized = optimize_model(str(raw), model_type="bert", num_heads=config.num_attention_heads,
+                                   hidden_size=config.hidden_size, opt_level=0)
+        tmp = _atomic_target(target)
+        optimized.save_model_to_file(str(tmp))
+        os.replace(tmp, target)
+    finally:
+        raw.unlink(missing_ok=True)
+    return target
+
+
+def quantize_int8(fp32: Path, target: Path) -> Path:
+    """Per-channel int8 weights, activations quantised per run (dynamic quantisation)."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = _atomic_target(target)
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)   # the quantiser's advice to pre-process is logged on the root logger
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
+                             op_types_to_quantize=["MatMul"],
+                             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    finally:
+        root.setLevel(level)
+    os.replace(tmp, target)
+    return target
+
+
+def ensure_onnx(model_dir: Path, heads: tuple[str, ...], precision: str, build_net: Any) -> Path:
+    """The cached ONNX file of ``precision`` for the folder, exported first when missing;
+    ``build_net()`` returns the fp32 CharTaggerNet (called only when an export is needed)."""
+    if precision not in ONNX_PRECISIONS:
+        raise ValueError(f"the onnx runtime runs at {' or '.join(ONNX_PRECISIONS)}, not {precision!r} "
+                         f"(bf16 runs on the torch runtime: ZHIE_RUNTIME=torch)")
+    target = onnx_path(model_dir, heads, precision)
+    if target.is_file():
+        return target
+    fp32 = onnx_path(model_dir, heads, "fp32")
+    if not fp32.is_file():
+        export_fp32(build_net(), heads, fp32)
+    if precision == "int8":
+        quantize_int8(fp32, target)
+    return target
