@@ -24,6 +24,7 @@ from typing import Any, AsyncIterator, Callable
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.openapi.utils import get_openapi
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic.json_schema import models_json_schema
@@ -158,7 +159,19 @@ def create_app(settings: Settings | None = None, loader: Callable[[Path], Pipeli
 
     @app.get("/docs", include_in_schema=False, dependencies=read_deps)
     async def docs():  # noqa: ANN202
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="zhie — API")
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="zhie — API",
+                                   swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs/assets/swagger-ui.css",
+                                   swagger_favicon_url="/docs/assets/favicon-32x32.png")
+
+    @app.get("/docs/assets/{name}", include_in_schema=False, dependencies=read_deps)
+    async def docs_asset(name: str):  # noqa: ANN202
+        """Swagger UI's files from the installed swagger-ui-bundle package: the page works offline."""
+        return swagger_asset(name)
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> RedirectResponse:   # one documentation page: Swagger UI
+        return RedirectResponse("/docs")
 
     # the review loop (service/review.py) and model reloading (service/admin.py)
     review = review_router(settings, runtime, write_deps, read_deps)
@@ -245,6 +258,20 @@ def _request_body(model_name: str, examples: dict[str, dict[str, Any]] | None = 
     if examples:
         content["examples"] = examples
     return {"requestBody": {"required": required, "content": {"application/json": content}}}
+
+
+SWAGGER_ASSETS = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css",
+                  "favicon-32x32.png": "image/png"}
+
+
+def swagger_asset(name: str) -> FileResponse:
+    """One of Swagger UI's three files, or the service's 404 (no other file of the package is served)."""
+    import swagger_ui_bundle
+
+    if name not in SWAGGER_ASSETS:
+        raise ApiError(404, "not_found", f"no documentation asset {name!r}")
+    return FileResponse(Path(swagger_ui_bundle.swagger_ui_path) / name, media_type=SWAGGER_ASSETS[name],
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
