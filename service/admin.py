@@ -30,7 +30,8 @@ from zhie.tagger import read_meta
 
 from .errors import ApiError, error_responses
 from .models import ReloadRequest
-from .requests import parse_body
+from .openapi import request_body
+from .requests import parse_body, read_json
 from .responses import JSONUTF8Response
 from .runtime import ModelRuntime, ReloadInProgress
 from .settings import Settings
@@ -39,8 +40,6 @@ log = logging.getLogger("zhie.service")
 
 
 def admin_router(settings: Settings, runtime: ModelRuntime, write_deps: list) -> APIRouter:
-    from .app import _read_json, _request_body
-
     router = APIRouter(tags=["admin"])
 
     async def require_token() -> None:
@@ -48,7 +47,7 @@ def admin_router(settings: Settings, runtime: ModelRuntime, write_deps: list) ->
             raise ApiError(403, "forbidden", "admin endpoints are disabled: configure an api_token (ZHIE_API_TOKEN) "
                            "to use them, or send SIGHUP to the worker to reload the configured model")
 
-    @router.post("/v1/admin/reload", dependencies=write_deps, openapi_extra=_request_body("ReloadRequest", required=False),
+    @router.post("/v1/admin/reload", dependencies=write_deps, openapi_extra=request_body("ReloadRequest", required=False),
                  responses=error_responses(400, 401 if write_deps else None, 403, 409, 413, 415, 422, 500))
     async def reload_model(request: Request) -> JSONUTF8Response:
         """Load a model version (body `{"model": path}`, default: the configured model folder) in the
@@ -56,7 +55,7 @@ def admin_router(settings: Settings, runtime: ModelRuntime, write_deps: list) ->
         await require_token()
         body: Any = {}
         if (request.headers.get("content-length") or "0") != "0":
-            body = await _read_json(request, 64 * 1024)
+            body = await read_json(request, 64 * 1024)
         if not isinstance(body, dict):
             raise ApiError(422, "invalid_document", "expected a JSON object such as {\"model\": \"/path/to/model\"}")
         raw = parse_body(ReloadRequest, body).model

@@ -43,8 +43,11 @@ from zhie.store.uncertainty import LOW_CONFIDENCE
 from zhie.store.validate import MAX_VERSION, FieldError, check_id_number, check_storable_document
 
 from . import models as m
+from .deps import require_ready
+from .documents import batch_documents, batch_item
 from .errors import ApiError, error_responses
-from .requests import parse_body
+from .openapi import request_body
+from .requests import parse_body, read_json
 from .responses import JSONUTF8Response
 from .runtime import ModelRuntime
 from .settings import Settings
@@ -127,24 +130,22 @@ def _document_info(doc: StoredDocument) -> dict[str, Any]:
 
 def review_router(settings: Settings, runtime: ModelRuntime, write_deps: list, read_deps: list) -> APIRouter:
     """The review endpoints of one app (worker); the store is opened lazily from ``settings.store_url``."""
-    from .app import _batch_documents, _batch_item, _read_json, _request_body, _require_ready
-
     auth = 401 if write_deps else None
     read_auth = 401 if read_deps else None
     holder = StoreHolder(settings.store_url)
     router = APIRouter(tags=["review"])
     router.store_holder = holder  # type: ignore[attr-defined]  (tests and shutdown reach the store here)
 
-    @router.post("/v1/documents", dependencies=write_deps, openapi_extra=_request_body("AddDocumentsRequest"),
+    @router.post("/v1/documents", dependencies=write_deps, openapi_extra=request_body("AddDocumentsRequest"),
                  responses=error_responses(400, auth, 413, 415, 422, 500, 503))
     async def add_documents(request: Request) -> JSONUTF8Response:
         """Add documents to the store; each is predicted with the loaded model (version 1).  A document that
         cannot be added (bad field, id already stored) becomes `{"id", "index", "error"}` at its place; the
         others are stored together in one transaction (a store failure stores none: 503)."""
-        body = parse_body(m.AddDocumentsRequest, await _read_json(request, settings.max_body_bytes))
-        documents = _batch_documents({"documents": body.documents}, settings.max_batch_docs)
-        items = [_door(_batch_item(raw, i, settings.max_doc_chars)) for i, raw in enumerate(documents)]
-        _require_ready(runtime)
+        body = parse_body(m.AddDocumentsRequest, await read_json(request, settings.max_body_bytes))
+        documents = batch_documents({"documents": body.documents}, settings.max_batch_docs)
+        items = [_door(batch_item(raw, i, settings.max_doc_chars)) for i, raw in enumerate(documents)]
+        require_ready(runtime)
 
         def predict(pipeline) -> list[tuple[Any, dict[str, Any]]]:  # noqa: ANN001
             return list(run_items(pipeline, items, batch_docs=8))
@@ -198,23 +199,23 @@ def review_router(settings: Settings, runtime: ModelRuntime, write_deps: list, r
         return JSONUTF8Response(await _in_store(holder, read))
 
     @router.put("/v1/documents/{doc_id}/annotation", dependencies=write_deps,
-                openapi_extra=_request_body("CorrectionRequest"),
+                openapi_extra=request_body("CorrectionRequest"),
                 responses=error_responses(400, auth, 404, 409, 413, 415, 422, 500, 503))
     async def put_annotation(doc_id: str, request: Request) -> JSONUTF8Response:
         """Submit a correction based on `base_version`; 409 if someone saved another version since.
         `reviewed` (default true) marks the new version reviewed; false saves a draft."""
-        body = parse_body(m.CorrectionRequest, await _read_json(request, settings.max_body_bytes))
+        body = parse_body(m.CorrectionRequest, await read_json(request, settings.max_body_bytes))
         saved = await _in_store(holder, lambda s: s.correct(doc_id, body.annotation, body.base_version, body.reviewer,
                                                             reviewed=body.reviewed, note=body.note))
         return JSONUTF8Response({"id": doc_id, "version": saved.version, "reviewed": body.reviewed,
                                  "changes": saved.changes.to_dict()})
 
     @router.post("/v1/documents/{doc_id}/reviewed", dependencies=write_deps,
-                 openapi_extra=_request_body("ReviewRequest"),
+                 openapi_extra=request_body("ReviewRequest"),
                  responses=error_responses(400, auth, 404, 409, 413, 415, 422, 500, 503))
     async def mark_reviewed(doc_id: str, request: Request) -> JSONUTF8Response:
         """Mark `base_version` (which must be current) as reviewed: correct as it stands."""
-        body = parse_body(m.ReviewRequest, await _read_json(request, settings.max_body_bytes))
+        body = parse_body(m.ReviewRequest, await read_json(request, settings.max_body_bytes))
         review = await _in_store(holder, lambda s: s.mark_reviewed(doc_id, body.base_version, body.reviewer))
         return JSONUTF8Response({"id": doc_id, "version": review.version, "reviewed": True,
                                  "reviewer": review.reviewer, "at": iso(review.reviewed_at)})

@@ -37,6 +37,7 @@ def log_config(level: str) -> dict[str, Any]:
 
 def check_settings(overrides: Mapping[str, Any]) -> Settings:
     """Settings from config file, environment and ``overrides``, with a model folder that exists."""
+    from zhie.settings import ZhieSettings
     from zhie.tagger import model_precision, read_meta
 
     settings = load_settings(overrides)
@@ -45,7 +46,7 @@ def check_settings(overrides: Mapping[str, Any]) -> Settings:
     except (OSError, ValueError) as exc:
         raise SettingsError(f"model {settings.model}: {exc}") from None
     try:
-        model_precision(meta)   # $ZHIE_PRECISION, checked before a worker starts
+        model_precision(meta, ZhieSettings().precision)   # $ZHIE_PRECISION, checked before a worker starts
     except ValueError as exc:
         raise SettingsError(f"ZHIE_PRECISION: {exc}") from None
     return settings

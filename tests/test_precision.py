@@ -9,8 +9,19 @@ import pytest
 from conftest import DEFAULT_MODEL, REPO_ROOT
 from zhie.pipeline import Pipeline
 from zhie.schema import Document
+from zhie.settings import ZhieSettings
 from zhie.tagger import transformer
-from zhie.tagger.transformer import resolve_precision
+from zhie.tagger.transformer import resolve_precision as _resolve_precision
+
+def resolve_precision(requested, meta, runtime=None):
+    """As the entry points choose: the arguments, else the environment's settings (zhie/settings.py)."""
+    options = ZhieSettings().tagger_options(requested, runtime)
+    return _resolve_precision(options.get("precision"), meta, options.get("runtime"))
+
+
+def resolve_runtime(requested, meta, precision):
+    return _resolve_runtime(ZhieSettings().tagger_options(runtime=requested).get("runtime"), meta, precision)
+
 
 needs_model = pytest.mark.skipif(not (DEFAULT_MODEL / "meta.json").exists(), reason="no shipped model")
 
@@ -58,7 +69,8 @@ def test_bf16_finds_what_fp32_finds_on_the_sample_article():
 
 # --- runtimes: torch or ONNX Runtime (zhie/tagger/export.py, onnx_runtime.py) ---
 
-from zhie.tagger.transformer import DEFAULT_RUNTIME, resolve_runtime  # noqa: E402
+from zhie.tagger.transformer import DEFAULT_RUNTIME  # noqa: E402
+from zhie.tagger.transformer import resolve_runtime as _resolve_runtime  # noqa: E402
 
 
 def test_runtime_is_chosen_by_argument_then_environment_then_meta(monkeypatch):
@@ -109,20 +121,21 @@ def test_the_onnx_graph_is_exported_once_into_the_cache_and_matches_torch(tmp_pa
     folder = _tiny_transformer(tmp_path / "m")
     meta = read_meta(folder)
     texts = ["晋中开发区管委会副主任田磊调研", "山西华晟新材料有限公司签约", "约15亿元", ""]
-    on_torch = TransformerTagger.load(folder, meta, precision="fp32", runtime="torch")
-    on_onnx = TransformerTagger.load(folder, meta, precision="fp32", runtime="onnx")
+    cache = ZhieSettings().cache_root
+    on_torch = TransformerTagger.load(folder, meta, precision="fp32", runtime="torch", cache=cache)
+    on_onnx = TransformerTagger.load(folder, meta, precision="fp32", runtime="onnx", cache=cache)
     assert (on_torch.runtime, on_onnx.runtime) == ("torch", "onnx")
-    graph = onnx_path(folder, tuple(meta["heads"]), "fp32")
+    graph = onnx_path(folder, tuple(meta["heads"]), "fp32", cache)
     assert graph.is_file() and graph.parent.parent == tmp_path / "cache" / "onnx"
     for head in meta["heads"]:
         for a, b in zip(on_torch.probabilities(texts, head), on_onnx.probabilities(texts, head)):
             assert a.shape == b.shape
             assert a.size == 0 or abs(a - b).max() < 1e-4
     stamp = graph.stat().st_mtime_ns
-    TransformerTagger.load(folder, meta, precision="fp32", runtime="onnx")
+    TransformerTagger.load(folder, meta, precision="fp32", runtime="onnx", cache=cache)
     assert graph.stat().st_mtime_ns == stamp          # reused, not exported again
     other = _tiny_transformer(tmp_path / "m2", seed=1)  # other weights: another graph
-    assert onnx_path(other, tuple(meta["heads"]), "fp32") != graph
+    assert onnx_path(other, tuple(meta["heads"]), "fp32", cache) != graph
     with pytest.raises(ValueError, match="no head 'nope'"):
         on_onnx.probabilities(texts, "nope")
 
@@ -134,7 +147,8 @@ def test_onnx_windows_do_not_depend_on_the_number_of_threads(tmp_path, monkeypat
 
     monkeypatch.setenv("ZHIE_CACHE", str(tmp_path / "cache"))
     folder = _tiny_transformer(tmp_path / "m")
-    tagger = TransformerTagger.load(folder, read_meta(folder), precision="int8", runtime="onnx")
+    tagger = TransformerTagger.load(folder, read_meta(folder), precision="int8", runtime="onnx",
+                                    cache=ZhieSettings().cache_root)
     texts = ["晋中开发区管委会副主任田磊调研" * k for k in (1, 2, 4)] + ["签约"]
     encoded = [tagger.encode(t) for t in texts]
     one = OnnxEngine(tagger.engine.model_file, tagger.engine.heads, threads=1).run(encoded, ("domain",))

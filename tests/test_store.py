@@ -279,7 +279,8 @@ def test_store_urls(tmp_path, monkeypatch):
     assert resolve_store_url("sub/r.sqlite") == "sqlite:///" + str(tmp_path / "sub" / "r.sqlite")
     assert resolve_store_url("postgresql://u:p@db:5432/zhie") == "postgresql+psycopg://u:p@db:5432/zhie"
     monkeypatch.setenv("ZHIE_STORE_URL", str(tmp_path / "env.sqlite"))
-    assert resolve_store_url(None) == "sqlite:///" + str(tmp_path / "env.sqlite")
-    store = Store(None)
+    from zhie.settings import ZhieSettings   # what the entry points pass down
+    assert resolve_store_url(ZhieSettings().store_url) == "sqlite:///" + str(tmp_path / "env.sqlite")
+    store = Store(ZhieSettings().store_url)
     assert Path(tmp_path / "env.sqlite").exists() and store.display_url.endswith("env.sqlite")
     store.close()

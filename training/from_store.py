@@ -71,8 +71,10 @@ def dev_core_f1(model_dir: Path, dev_file: Path) -> float:
     from zhie.schema import Document
 
     from .examples import read_jsonl
+    from zhie.settings import ZhieSettings
+
     dev = list(read_jsonl(dev_file))
-    pipe = Pipeline.load(model_dir)
+    pipe = Pipeline.load(model_dir, **ZhieSettings().tagger_options())   # as `zhie extract` would run it
     pred = [r.to_dict() for r in pipe.pipe(Document(d["text"], d["id"], d.get("meta") or {}) for d in dev)]
     return float(evaluate(dev, pred).to_dict()["entities_micro_core"]["f1"])
 
@@ -95,7 +97,7 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
 
     ``train`` writes a model folder to ``args.out`` with the dev metrics in its meta.json.
     """
-    from zhie.pipeline import default_model_path
+    from zhie.settings import ZhieSettings
     from zhie.store import Store
     from zhie.store.transfer import export_store
     from zhie.model import load_model
@@ -104,7 +106,8 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
         print("--from-store fine-tunes an existing model: give --init (or nothing: the service's model), "
               "not --encoder", file=sys.stderr)
         return 2
-    init = Path(args.init) if args.init else default_model_path()
+    settings = ZhieSettings()
+    init = Path(args.init) if args.init else settings.model_path
     try:
         parent = load_model(init).meta()     # the card and the config in one view (either layout)
     except (OSError, ValueError) as exc:
@@ -123,7 +126,7 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
     staging = out.with_name(f".{out.name}.staging-{os.getpid()}")
     workdir = Path(tempfile.mkdtemp(prefix="zhie-from-store-"))
     try:
-        store = Store(args.store)
+        store = Store(args.store or settings.store_url)
         reviewed = workdir / "reviewed.jsonl"
         n_docs = export_store(store, "train", reviewed)
         store_url = store.display_url

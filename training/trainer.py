@@ -9,7 +9,6 @@ Everything is seeded; the same inputs and config give the same model.
 """
 from __future__ import annotations
 
-import json
 import math
 import random
 import time
@@ -19,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import torch
-from safetensors.torch import save_file
 from tqdm import tqdm
 from transformers import AutoModel, AutoTokenizer, XLMRobertaConfig
 
@@ -27,7 +25,7 @@ from zhie.schema import ENTITY_LABELS, EVENT_ROLES
 from zhie.tagger.bio import TagSet
 from zhie.tagger.charvocab import CharVocab
 from zhie.tagger.network import CharTaggerNet
-from zhie.tagger.transformer import TransformerTagger
+from zhie.tagger.transformer import TransformerTagger, save_tagger_files
 
 from .corpora import CLUENER_LABELS, MSRA_LABELS
 from .domain import IGNORE
@@ -201,20 +199,13 @@ def run_stage(state: TrainState, name: str, streams: dict[str, BatchStream], wei
 
 
 def save_model(state: TrainState, out_dir: Path, meta: dict[str, Any]) -> Path:
-    """Write model.safetensors (fp16), config.json, chars.json and meta.json."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    net = state.net.eval()
-    tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in net.state_dict().items()}
-    save_file(tensors, str(out_dir / "model.safetensors"))
-    state.config.to_json_file(str(out_dir / "config.json"))
-    state.vocab.save(out_dir / "chars.json")
+    """The tagger's model folder (``save_tagger_files``: model.safetensors in fp16, config.json,
+    chars.json) with ``meta`` completed by the heads the network has and the entity labels."""
     meta = dict(meta)
     meta.setdefault("tagger", "transformer")
-    meta["heads"] = {h: list(HEAD_LABELS[h]) for h in net.heads}   # the heads the network has
+    meta["heads"] = {h: list(HEAD_LABELS[h]) for h in state.net.heads}   # the heads the network has
     meta["labels"] = list(ENTITY_LABELS)
-    (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return out_dir
+    return save_tagger_files(Path(out_dir), state.net, state.vocab, state.config, meta)
 
 
 def config_dict(cfg: TrainConfig) -> dict[str, Any]:

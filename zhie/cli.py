@@ -9,6 +9,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from .settings import ZhieSettings
 from .tagger.base import PRECISIONS, RUNTIMES
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -29,8 +30,9 @@ def _load_pipeline(args: argparse.Namespace):
     """The pipeline of --model/--precision, or None after a one-line message (exit code 2)."""
     from .pipeline import Pipeline
     try:
-        runtime = getattr(args, "runtime", None)
-        return Pipeline.load(args.model, precision=args.precision, **({"runtime": runtime} if runtime else {}))
+        settings = ZhieSettings()
+        return Pipeline.load(args.model or settings.model_path,
+                             **settings.tagger_options(args.precision, getattr(args, "runtime", None)))
     except (FileNotFoundError, ValueError) as exc:
         print(f"zhie {args.command}: {exc}", file=sys.stderr)
         return None
@@ -90,13 +92,16 @@ def _explain(pipeline, text: str, record: dict, bar) -> None:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import BatchError, BatchOptions, run_batch
 
-    if getattr(args, "runtime", None):   # the workers (and the manifest's fingerprint) read it from there
+    if getattr(args, "runtime", None):   # the workers rebuild their settings from the environment
         import os
         os.environ["ZHIE_RUNTIME"] = args.runtime
-    opts = BatchOptions(input=args.input, output=args.output, model=args.model, workers=args.workers,
-                        shard_size=args.shard_size, engine=args.engine, ray_address=args.ray_address,
+    settings = ZhieSettings()
+    opts = BatchOptions(input=args.input, output=args.output, model=args.model or settings.model_path,
+                        workers=args.workers, shard_size=args.shard_size, engine=args.engine,
+                        ray_address=args.ray_address or settings.ray_address, runtime=settings.runtime,
                         restart=args.restart, batch_docs=args.batch, max_chars=args.max_chars,
-                        progress=not args.quiet, progress_every=args.progress_every, precision=args.precision)
+                        progress=not args.quiet, progress_every=args.progress_every,
+                        precision=args.precision or settings.precision)
     try:
         summary = run_batch(opts)
     except BatchError as exc:
@@ -177,9 +182,9 @@ def _record_metrics(pipeline, gold_file: str, report, key: str = "dev", texts: s
 
 def cmd_info(args: argparse.Namespace) -> int:
     from .model import load_model
-    from .pipeline import default_model_path
     from .tagger import model_precision
-    path = Path(args.model) if args.model else default_model_path()
+    settings = ZhieSettings()
+    path = Path(args.model) if args.model else settings.model_path
     try:
         folder = load_model(path)
     except (FileNotFoundError, ValueError) as exc:
@@ -188,7 +193,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     meta = folder.meta()
     info = {"path": str(path), **{k: meta.get(k) for k in ("name", "version", "labels", "metrics", "encoder")}}
     try:
-        info["precision"] = model_precision(folder.tagger_meta(), args.precision)   # what `extract` would run at
+        info["precision"] = model_precision(folder.tagger_meta(), args.precision or settings.precision)   # what `extract` would run at
     except ValueError as exc:
         print(f"zhie info: {exc}", file=sys.stderr)
         return EXIT_USAGE

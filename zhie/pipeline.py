@@ -7,7 +7,6 @@ it), loaded once and applied to many documents; ``pipe`` batches windows across 
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -17,19 +16,18 @@ from .model import ModelFolder, WindowConfig, load_model
 from .model.build import build_linker, build_tagger
 from .normalize import normalize_amount, normalize_date, written_as_plan
 from .schema import Document, Entity, Extraction, ModelInfo
+from .settings import DEFAULT_MODEL_NAME, REPO_ROOT  # noqa: F401  (re-exported: service/settings.py)
 from .tagger import Tagger
 from .tagger.consistency import make_consistent
 from .tagger.filters import apply_filters
 from .text import CleanText, clean_text, owns, plan_windows, split_sentences
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL_NAME = "zhie-ner-small"
 
 
 def default_model_path() -> Path:
-    """$ZHIE_MODEL, else the model shipped in the repository's models/ folder."""
-    env = os.environ.get("ZHIE_MODEL")
-    return Path(env) if env else REPO_ROOT / "models" / DEFAULT_MODEL_NAME
+    """The model shipped in the repository's models/ folder (the entry points pass $ZHIE_MODEL:
+    ``ZhieSettings.model_path``)."""
+    return REPO_ROOT / "models" / DEFAULT_MODEL_NAME
 
 
 @dataclass

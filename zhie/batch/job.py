@@ -45,7 +45,8 @@ class BatchOptions:
     progress: bool = True
     progress_every: float = 10.0        # seconds between log lines when stderr is not a terminal
     tty: bool | None = None             # None: ask stderr
-    precision: str | None = None        # None: $ZHIE_PRECISION, else the model's default (auto)
+    precision: str | None = None        # None: the model's default (auto); the CLI passes $ZHIE_PRECISION
+    runtime: str | None = None          # None: the model's default (auto); the CLI passes $ZHIE_RUNTIME
 
 
 def cpu_count() -> int:
@@ -56,7 +57,8 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _model_info(model: str | Path | None, precision: str | None = None) -> tuple[Path, dict[str, Any]]:
+def _model_info(model: str | Path | None, precision: str | None = None,
+                runtime: str | None = None) -> tuple[Path, dict[str, Any]]:
     """The model folder and its identity: every component that changes output, fingerprinted
     (zhie/model/fingerprint.py); the precision is resolved once here, so all shards agree."""
     from ..model import load_model
@@ -71,7 +73,7 @@ def _model_info(model: str | Path | None, precision: str | None = None) -> tuple
         raise BatchError(f"model {path}: {exc}") from None
     try:
         resolved = model_precision(folder.tagger_meta(), precision)
-        runtime = model_runtime(folder.tagger_meta(), precision)
+        runtime = model_runtime(folder.tagger_meta(), precision, runtime)
     except ValueError as exc:
         raise BatchError(str(exc)) from None
     parts = components(folder, resolved, runtime)
@@ -109,7 +111,7 @@ def run_batch(opts: BatchOptions) -> dict[str, Any]:
         files = discover(opts.input, exclude=out.path)
     except SourceError as exc:
         raise BatchError(str(exc)) from None
-    model_path, model = _model_info(opts.model, opts.precision)
+    model_path, model = _model_info(opts.model, opts.precision, opts.runtime)
     if opts.engine == "ray":
         from .ray_engine import RayMissing, import_ray
         try:

@@ -66,9 +66,11 @@ def _init_worker(model_path: str, precision: str | None, threads: int, batch_doc
     try:
         set_torch_threads(threads)
         from ..pipeline import Pipeline
-        pipeline = Pipeline.load(model_path, precision=precision)
+        from ..settings import ZhieSettings
+        settings = ZhieSettings()   # the worker's start-up: the coordinator's environment, its share of threads
+        pipeline = Pipeline.load(model_path, **settings.tagger_options(precision))
         set_torch_threads(threads)
-        _WORKER["pipeline"] = prepare_pipeline(pipeline)
+        _WORKER["pipeline"] = prepare_pipeline(pipeline, settings.batch_fault)
     except Exception as exc:  # noqa: BLE001 - reported by the first task, not as a broken pool
         _WORKER["error"] = f"the model could not be loaded in a worker: {type(exc).__name__}: {exc}"
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import pickle
 import warnings
 from pathlib import Path
@@ -53,7 +52,10 @@ class ShardActor:
     def __init__(self, model_path: str, precision: str | None, threads: int, batch_docs: int, max_chars: int) -> None:
         set_torch_threads(threads)
         from ..pipeline import Pipeline
-        self.pipeline = prepare_pipeline(Pipeline.load(model_path, precision=precision))
+        from ..settings import ZhieSettings
+        settings = ZhieSettings()   # the actor's start-up: the driver's environment, its share of threads
+        self.pipeline = prepare_pipeline(Pipeline.load(model_path, **settings.tagger_options(precision)),
+                                         settings.batch_fault)
         set_torch_threads(threads)
         self.batch_docs = batch_docs
         self.max_chars = max_chars
@@ -81,7 +83,7 @@ def connect(ray_address: str | None, num_cpus: int | None = None) -> tuple[Any, 
     if ray.is_initialized():
         return ray, False
     kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": True}
-    address = ray_address or os.environ.get("RAY_ADDRESS")
+    address = ray_address   # the CLI passes --ray-address, else $RAY_ADDRESS
     if address:
         kwargs["address"] = address
     elif num_cpus:

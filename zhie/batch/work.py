@@ -113,9 +113,10 @@ class _Faults:
         return FaultyPipeline()
 
 
-def prepare_pipeline(pipeline: Any) -> Any:
-    """The pipeline, wrapped with injected faults when ``ZHIE_BATCH_FAULT`` is set."""
-    faults = _Faults(os.environ.get("ZHIE_BATCH_FAULT"))
+def prepare_pipeline(pipeline: Any, fault_spec: str | None = None) -> Any:
+    """The pipeline, wrapped with the injected faults of ``fault_spec`` (the workers pass
+    ``$ZHIE_BATCH_FAULT``; None in normal runs)."""
+    faults = _Faults(fault_spec)
     return faults.wrap(pipeline) if faults else pipeline
 
 

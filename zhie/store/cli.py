@@ -21,7 +21,8 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
     from .store import Store
-    return Store(args.store)
+    from ..settings import ZhieSettings
+    return Store(args.store or ZhieSettings().store_url)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -45,7 +46,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     predictions = [None] * len(good)
     if not args.no_predict and good:
         from ..pipeline import Pipeline
-        pipeline = Pipeline.load(args.model)
+        from ..settings import ZhieSettings
+        settings = ZhieSettings()
+        pipeline = Pipeline.load(args.model or settings.model_path, **settings.tagger_options())
         predictions = list(pipeline.pipe([it.document for it in good], batch_docs=args.batch))
     store = _open(args)
     added = 0

@@ -1,6 +1,6 @@
 """Where the store lives: a file path (SQLite, nothing to set up) or any SQLAlchemy URL.
 
-    resolve_store_url(None)                     # $ZHIE_STORE_URL, else ./zhie-store.sqlite
+    resolve_store_url(None)                     # ./zhie-store.sqlite (the entry points pass $ZHIE_STORE_URL)
     resolve_store_url("reviews.sqlite")         # sqlite:////abs/path/reviews.sqlite
     resolve_store_url("postgresql://u:p@db/zhie")   # postgresql+psycopg://u:p@db/zhie (psycopg 3)
 
@@ -25,8 +25,9 @@ class StoreConfigError(ValueError):
 
 
 def resolve_store_url(value: str | os.PathLike | None = None) -> str:
-    """A SQLAlchemy URL from a URL, a path, ``$ZHIE_STORE_URL`` or the default file in the working directory."""
-    raw = str(value) if value is not None and str(value) else os.environ.get(STORE_ENV) or DEFAULT_STORE_FILE
+    """A SQLAlchemy URL from a URL or a path (the entry points pass ``$ZHIE_STORE_URL``: zhie/settings.py),
+    else the default file in the working directory."""
+    raw = str(value) if value is not None and str(value) else DEFAULT_STORE_FILE
     if "://" not in raw:
         return "sqlite:///" + str(Path(raw).expanduser().resolve())
     try:

@@ -1,6 +1,6 @@
 """The annotation store: documents, model predictions and human corrections, with history.
 
-    store = Store("reviews.sqlite")                  # or Store("postgresql://…"), Store(None): $ZHIE_STORE_URL
+    store = Store("reviews.sqlite")                  # or Store("postgresql://…"), Store(None): ./zhie-store.sqlite
     store.add_document(doc, prediction)              # version 1 = the model's prediction (with scores)
     state = store.state(doc_id)                      # document, current version, history
     store.correct(doc_id, annotation, base_version=state.document.version, author="王芳")

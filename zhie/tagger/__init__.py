@@ -9,7 +9,7 @@ from .lexicon import LexiconTagger
 
 
 def model_precision(meta: dict, requested: str | None = None) -> str | None:
-    """The precision a model runs at here (argument, $ZHIE_PRECISION, meta.json, auto), or None for a
+    """The precision a model runs at here (argument — the entry points pass --precision, else $ZHIE_PRECISION —, meta.json, auto), or None for a
     tagger without numeric precision; ValueError for an unknown precision."""
     if meta.get("tagger", "transformer") != "transformer":
         return None
@@ -18,7 +18,7 @@ def model_precision(meta: dict, requested: str | None = None) -> str | None:
 
 
 def model_runtime(meta: dict, precision: str | None = None, requested: str | None = None) -> str | None:
-    """The runtime a model runs on here (argument, $ZHIE_RUNTIME, meta.json, auto: "torch" or "onnx"),
+    """The runtime a model runs on here (argument — --runtime, else $ZHIE_RUNTIME —, meta.json, auto: "torch" or "onnx"),
     or None for a tagger without one; ValueError for an unknown runtime or precision."""
     if meta.get("tagger", "transformer") != "transformer":
         return None

@@ -32,13 +32,10 @@ ONNX_PRECISIONS = ("fp32", "int8")
 WEIGHT_FILES = ("config.json", "chars.json", "model.safetensors")
 
 
-def cache_root() -> Path:
-    """``$ZHIE_CACHE``, else ``$XDG_CACHE_HOME/zhie``, else ``~/.cache/zhie``."""
-    env = os.environ.get("ZHIE_CACHE")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "zhie"
+def cache_root(cache: Path | None = None) -> Path:
+    """``cache`` (the entry points pass ``$ZHIE_CACHE``, else ``$XDG_CACHE_HOME/zhie``: zhie/settings.py),
+    else ``~/.cache/zhie``."""
+    return Path(cache) if cache is not None else Path.home() / ".cache" / "zhie"
 
 
 def fingerprint(model_dir: Path, heads: tuple[str, ...]) -> str:
@@ -55,8 +52,8 @@ def fingerprint(model_dir: Path, heads: tuple[str, ...]) -> str:
     return h.hexdigest()[:16]
 
 
-def onnx_path(model_dir: Path, heads: tuple[str, ...], precision: str) -> Path:
-    return cache_root() / "onnx" / fingerprint(model_dir, heads) / f"tagger-{precision}.onnx"
+def onnx_path(model_dir: Path, heads: tuple[str, ...], precision: str, cache: Path | None = None) -> Path:
+    return cache_root(cache) / "onnx" / fingerprint(model_dir, heads) / f"tagger-{precision}.onnx"
 
 
 def _atomic_target(target: Path) -> Path:
@@ -123,16 +120,17 @@ def quantize_int8(fp32: Path, target: Path) -> Path:
     return target
 
 
-def ensure_onnx(model_dir: Path, heads: tuple[str, ...], precision: str, build_net: Any) -> Path:
-    """The cached ONNX file of ``precision`` for the folder, exported first when missing;
+def ensure_onnx(model_dir: Path, heads: tuple[str, ...], precision: str, build_net: Any,
+                cache: Path | None = None) -> Path:
+    """The cached ONNX file of ``precision`` for the folder (in ``cache``: ``cache_root``), exported first when missing;
     ``build_net()`` returns the fp32 CharTaggerNet (called only when an export is needed)."""
     if precision not in ONNX_PRECISIONS:
         raise ValueError(f"the onnx runtime runs at {' or '.join(ONNX_PRECISIONS)}, not {precision!r} "
                          f"(bf16 runs on the torch runtime: ZHIE_RUNTIME=torch)")
-    target = onnx_path(model_dir, heads, precision)
+    target = onnx_path(model_dir, heads, precision, cache)
     if target.is_file():
         return target
-    fp32 = onnx_path(model_dir, heads, "fp32")
+    fp32 = onnx_path(model_dir, heads, "fp32", cache)
     if not fp32.is_file():
         export_fp32(build_net(), heads, fp32)
     if precision == "int8":

@@ -33,8 +33,8 @@ class LexiconTagger(Tagger):
         self._regexes = [(label, re.compile(p)) for label, p in alternatives]
 
     @classmethod
-    def load(cls, path: Path, meta: dict[str, Any], precision: str | None = None) -> "LexiconTagger":
-        """``precision`` is accepted for a uniform interface; a lexicon has no numeric precision."""
+    def load(cls, path: Path, meta: dict[str, Any], precision: str | None = None, **_options: Any) -> "LexiconTagger":
+        """``precision`` (and the runtime options) are accepted for a uniform interface; a lexicon has none."""
         return cls(meta.get("entries", {}), meta.get("patterns", {}), meta)
 
     def tag(self, texts: Sequence[str]) -> list[list[TaggedSpan]]:

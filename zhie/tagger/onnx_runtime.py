@@ -23,12 +23,8 @@ WARM_LENGTHS = (3, 18, 34, 66, 130)   # window lengths (with CLS/SEP) run once a
 
 
 def default_threads() -> int:
-    """Windows tagged at once: $ZHIE_TAGGER_THREADS, else $OMP_NUM_THREADS (set per batch worker),
-    else the CPUs this process may use."""
-    for var in ("ZHIE_TAGGER_THREADS", "OMP_NUM_THREADS"):
-        value = os.environ.get(var, "").strip()
-        if value.isdigit() and int(value) > 0:
-            return int(value)
+    """Windows tagged at once when the caller gives no number (the entry points pass
+    $ZHIE_TAGGER_THREADS, else $OMP_NUM_THREADS: zhie/settings.py): the CPUs this process may use."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 

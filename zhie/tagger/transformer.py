@@ -1,13 +1,14 @@
-"""The trained tagger: loads a model folder (meta.json, config.json, chars.json,
-model.safetensors) and tags window texts on the CPU, on one of two runtimes.
+"""The trained tagger: saves and loads a model folder (meta.json, config.json, chars.json,
+model.safetensors: ``save_tagger_files`` / ``TransformerTagger.save`` and ``TransformerTagger.load``)
+and tags window texts on the CPU, on one of two runtimes.
 
-Runtime (``runtime``: argument, ``$ZHIE_RUNTIME``, meta.json, default ``auto``): ``torch`` (the
+Runtime (``runtime``: argument — ``--runtime`` or ``$ZHIE_RUNTIME``, zhie/settings.py —, meta.json, default ``auto``): ``torch`` (the
 network of network.py, also what training uses) or ``onnx`` (ONNX Runtime on a graph exported from
 the same weights into a cache directory on first use: export.py, onnx_runtime.py).  ``auto`` is the
 runtime chosen by measurement at that precision (``DEFAULT_RUNTIME``: ONNX Runtime for fp32 and
 int8, torch for bf16; benchmarks/tagger_throughput.py).
 
-Inference precision (``precision``: argument, ``$ZHIE_PRECISION``, meta.json, default ``auto``):
+Inference precision (``precision``: argument — ``--precision`` or ``$ZHIE_PRECISION`` —, meta.json, default ``auto``):
 ``fp32``; ``bf16`` (weights and activations in bfloat16, fast on CPUs with native bf16 arithmetic;
 torch only); ``int8`` (int8 linear layers: dynamic quantisation in torch, per-channel weights and
 per-run activations in ONNX Runtime); ``auto`` is fp32 on ONNX Runtime (the default), and on the
@@ -21,7 +22,6 @@ kernels give other last bits with 1 and 2 threads, which is one reason the defau
 """
 from __future__ import annotations
 
-import os
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +33,9 @@ from ..registry import taggers
 from .base import PRECISIONS, RUNTIMES, TaggedSpan, Tagger
 from .bio import TagSet, decode
 from .charvocab import CharVocab
+
+# The files of a tagger's model folder (written by save_tagger_files, read by TransformerTagger.load)
+CONFIG_FILE, CHARS_FILE, WEIGHTS_FILE, META_FILE = "config.json", "chars.json", "model.safetensors", "meta.json"
 
 # What runtime ``auto`` means at each precision, chosen by measurement (benchmarks/tagger_throughput.py).
 DEFAULT_RUNTIME = {"fp32": "onnx", "bf16": "torch", "int8": "onnx"}
@@ -49,16 +52,17 @@ def cpu_has_native_bf16() -> bool:
 
 
 def _requested_runtime(requested: str | None, meta: dict[str, Any]) -> str:
-    choice = str(requested or os.environ.get("ZHIE_RUNTIME") or meta.get("runtime") or "auto").lower()
+    choice = str(requested or meta.get("runtime") or "auto").lower()
     if choice not in RUNTIMES:
         raise ValueError(f"unknown runtime {choice!r}: choose one of {', '.join(RUNTIMES)}")
     return choice
 
 
 def resolve_precision(requested: str | None, meta: dict[str, Any], runtime: str | None = None) -> str:
-    """The precision to run at: the argument, else $ZHIE_PRECISION, else meta.json, else auto —
-    fp32 on ONNX Runtime (the default runtime), and on torch bf16 where the CPU has native bf16."""
-    choice = (requested or os.environ.get("ZHIE_PRECISION") or meta.get("precision")
+    """The precision to run at: the argument (the entry points pass --precision, else $ZHIE_PRECISION),
+    else meta.json, else auto — fp32 on ONNX Runtime (the default runtime), and on torch bf16 where the
+    CPU has native bf16.  ``runtime`` is the requested runtime (argument, else meta.json, else auto)."""
+    choice = (requested or meta.get("precision")
               or ("int8" if meta.get("quantize") else "auto"))   # "quantize": older meta.json files
     choice = str(choice).lower()
     if choice not in PRECISIONS:
@@ -70,7 +74,7 @@ def resolve_precision(requested: str | None, meta: dict[str, Any], runtime: str 
 
 
 def resolve_runtime(requested: str | None, meta: dict[str, Any], precision: str) -> str:
-    """The runtime to run ``precision`` on: the argument, else $ZHIE_RUNTIME, else meta.json, else auto."""
+    """The runtime to run ``precision`` on: the argument (--runtime, else $ZHIE_RUNTIME), else meta.json, else auto."""
     choice = _requested_runtime(requested, meta)
     if choice == "auto":
         choice = DEFAULT_RUNTIME[precision]
@@ -86,11 +90,31 @@ def build_network(path: Path, heads: dict[str, tuple[str, ...]]):
     from transformers import XLMRobertaConfig
 
     from .network import CharTaggerNet
-    config = XLMRobertaConfig.from_json_file(str(Path(path) / "config.json"))
+    config = XLMRobertaConfig.from_json_file(str(Path(path) / CONFIG_FILE))
     net = CharTaggerNet(config, {name: len(TagSet(labels)) for name, labels in heads.items()})
-    state = load_file(str(Path(path) / "model.safetensors"))
+    state = load_file(str(Path(path) / WEIGHTS_FILE))
     net.load_state_dict({k: v.float() for k, v in state.items()})
     return net.eval()
+
+
+def save_tagger_files(out_dir: Path, net, vocab: CharVocab, config, meta: dict[str, Any]) -> Path:
+    """Write the files ``TransformerTagger.load`` reads: the network's weights in fp16
+    (model.safetensors), its encoder config (config.json), the character vocabulary (chars.json)
+    and ``meta`` (meta.json, which names the heads)."""
+    import json
+
+    import torch
+    from safetensors.torch import save_file
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    net = net.eval()
+    tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in net.state_dict().items()}
+    save_file(tensors, str(out_dir / WEIGHTS_FILE))
+    config.to_json_file(str(out_dir / CONFIG_FILE))
+    vocab.save(out_dir / CHARS_FILE)
+    (out_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return out_dir
 
 
 def apply_precision(net, precision: str):
@@ -160,17 +184,19 @@ class TransformerTagger(Tagger):
 
     @classmethod
     def load(cls, path: Path, meta: dict[str, Any], precision: str | None = None, runtime: str | None = None,
-             warm_up: bool = True) -> "TransformerTagger":
+             warm_up: bool = True, threads: int | None = None, cache: Path | None = None) -> "TransformerTagger":
+        """``threads``: windows the ONNX engine tags at once (None: the CPUs this process may use);
+        ``cache``: the folder of exported ONNX graphs (None: ~/.cache/zhie)."""
         path = Path(path)
         heads = {name: tuple(labels) for name, labels in meta["heads"].items()}
         chosen = resolve_precision(precision, meta, runtime)
         engine_name = resolve_runtime(runtime, meta, chosen)
-        vocab = CharVocab.load(path / "chars.json")
+        vocab = CharVocab.load(path / CHARS_FILE)
         if engine_name == "onnx":
             from .export import ensure_onnx
             from .onnx_runtime import OnnxEngine
-            model_file = ensure_onnx(path, tuple(heads), chosen, lambda: build_network(path, heads))
-            engine: Any = OnnxEngine(model_file, tuple(heads))
+            model_file = ensure_onnx(path, tuple(heads), chosen, lambda: build_network(path, heads), cache)
+            engine: Any = OnnxEngine(model_file, tuple(heads), threads)
         else:
             # torch-padded: 0.3.0's padded batches — faster on an idle bf16 CPU, but a window's numbers
             # then depend on its neighbours (README "The model")
@@ -181,6 +207,11 @@ class TransformerTagger(Tagger):
         tagger = cls(engine, vocab, heads, meta, runtime=engine_name, folder=path)
         tagger.precision = chosen
         return tagger
+
+    def save(self, out_dir: Path, meta: dict[str, Any] | None = None) -> Path:
+        """Write this tagger's model folder files (``save_tagger_files``; ``meta``: default its own)."""
+        net = self.net
+        return save_tagger_files(out_dir, net, self.vocab, net.encoder.config, self.meta if meta is None else meta)
 
     @property
     def net(self):
