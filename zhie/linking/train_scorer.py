@@ -75,28 +75,27 @@ def training_pairs(docs: list[dict[str, Any]], stacked: bool = False) -> dict[st
     return data
 
 
+def _fit(docs: list[dict[str, Any]], stacked: bool, l2: float, trained_on: str) -> tuple[dict, dict]:
+    """One logistic regression per event type over the training pairs, and the model's meta."""
+    models, counts = {}, {}
+    for t, (rows, labels) in training_pairs(docs, stacked=stacked).items():
+        models[t] = fit_logreg(rows, labels, [NONE, *EVENT_ROLES[t]], l2=l2)
+        counts[t] = {"pairs": len(labels), "with_role": sum(y != NONE for y in labels)}
+    return models, {"trained_on": trained_on, "documents": len(docs), "l2": l2, "pairs": counts}
+
+
 def train(docs: list[dict[str, Any]], l2: float = 1.0,
           trained_on: str = "annotations/train.jsonl") -> tuple[ArgumentScorer, LearnedRoleClassifier, dict]:
     """The blend scorer and the learned baseline (pair features only)."""
-    data = training_pairs(docs)
-    models, counts = {}, {}
-    for t, (rows, labels) in data.items():
-        models[t] = fit_logreg(rows, labels, [NONE, *EVENT_ROLES[t]], l2=l2)
-        counts[t] = {"pairs": len(labels), "with_role": sum(y != NONE for y in labels)}
-    meta = {"trained_on": trained_on, "documents": len(docs), "l2": l2, "pairs": counts}
+    models, meta = _fit(docs, False, l2, trained_on)
     return ArgumentScorer(models, meta), LearnedRoleClassifier(models, meta), meta
 
 
 def train_stacked(docs: list[dict[str, Any]], l2: float = 1.0,
                   trained_on: str = "annotations/train.jsonl") -> StackedRoleClassifier:
     """The stacked model: pair features plus the rules' proposals."""
-    data = training_pairs(docs, stacked=True)
-    models, counts = {}, {}
-    for t, (rows, labels) in data.items():
-        models[t] = fit_logreg(rows, labels, [NONE, *EVENT_ROLES[t]], l2=l2)
-        counts[t] = {"pairs": len(labels), "with_role": sum(y != NONE for y in labels)}
-    return StackedRoleClassifier(models, {"trained_on": trained_on, "documents": len(docs), "l2": l2,
-                                          "pairs": counts, "kind": "stacked"})
+    models, meta = _fit(docs, True, l2, trained_on)
+    return StackedRoleClassifier(models, {**meta, "kind": "stacked"})
 
 
 def _average_precision(scores: list[float], correct: list[bool]) -> float:

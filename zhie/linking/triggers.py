@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 from .lexicon import (CEREMONY_ATTENDANCE, CEREMONY_NOUNS, FORMULAIC_AFTER, HABIT_MARKERS, HOLDING_VERBS, MEETING, METHOD_MARKERS, NOT_MEETING_ENDINGS,
@@ -225,31 +226,31 @@ class _Candidate:
     e: int
     raw: list[tuple[str, int, int]]   # every lexicon match of the sentence
 
-    @property
+    @cached_property
     def word(self) -> str:
         return self.sv.full[self.s:self.e]
 
-    @property
+    @cached_property
     def prev3(self) -> str:
         return self.sv.full[max(self.sv.start, self.s - 3):self.s]
 
-    @property
+    @cached_property
     def prev2(self) -> str:
         return self.sv.full[max(self.sv.start, self.s - 2):self.s]
 
-    @property
+    @cached_property
     def after(self) -> str:       # the rest of the sentence
         return self.sv.full[self.e:self.sv.end]
 
-    @property
+    @cached_property
     def nxt(self) -> str:         # the rest of the sentence after a 了
         return _next_text(self.sv, self.e)
 
-    @property
+    @cached_property
     def rest(self) -> str:        # the rest of the clause
         return _clause_rest(self.sv, self.e)
 
-    @property
+    @cached_property
     def segment_before(self) -> str:
         ss, _ = self.sv.segment(self.s)
         return self.sv.full[ss:self.s]
@@ -282,6 +283,7 @@ def _sign_count(c: _Candidate) -> bool:
 PLAN = Filter("plan", lambda c: _plan_before(c.sv, c.s), "将举行签约仪式, 拟于下月赴…考察")
 METHOD = Filter("method", lambda c: _method(c.sv, c.s), "通过…召开座谈会等方式")
 HABIT = Filter("habit", lambda c: _habit_before(c.sv, c.s), "每年举办…签约活动, 定期组织…考察")
+FORMULAIC = Filter("formulaic", lambda c: _formulaic(c.sv, c.s, c.e), "贯彻…总书记视察山西重要讲话精神")
 SERIES = Filter("series", lambda c: any(w in c.segment_before for w in SERIES_MARKERS), "先后与…等20余所高校签订")
 
 CEREMONY_FILTERS = (
@@ -301,8 +303,7 @@ VISIT_FILTERS = (
     Filter("noun-next", lambda c: not c.after.startswith(VISIT_SETTING_NEXT)
            and any(c.after.startswith(w) for w in VISIT_NOUN_NEXT), "考察团, 调研组, 观摩结束后"),
     Filter("noun-prev", lambda c: any(c.prev3.endswith(w) for w in VISIT_NOUN_PREV), "此次考察, 一周一调研"),
-    Filter("formulaic", lambda c: _formulaic(c.sv, c.s, c.e), "贯彻…总书记视察山西重要讲话精神"),
-    PLAN, METHOD, HABIT,
+    FORMULAIC, PLAN, METHOD, HABIT,
     Filter("times", lambda c: bool(_TIMES_RE.search(c.rest)), "深入企业走访调研120余次"),
 )
 HOLDING_FILTERS = (
@@ -401,17 +402,14 @@ def find_triggers(sv: SentenceView) -> list[TriggerHit]:
 TRIGGER_POLICIES = ("rules", "union", "learned")
 
 
+# The negative cases that hold whatever found the trigger (SCHEMA 'Not events'), in this order.
+NEGATIVE_CASES = (PLAN, HABIT, METHOD, FORMULAIC)
+
+
 def _negative_case(sv: SentenceView, s: int, e: int) -> str | None:
     """Why a trigger word is no event whatever found it (SCHEMA 'Not events'), or None."""
-    if _plan_before(sv, s):
-        return "plan"
-    if _habit_before(sv, s):
-        return "habit"
-    if _method(sv, s):
-        return "method"
-    if _formulaic(sv, s, e):
-        return "formulaic"
-    return None
+    c = _Candidate(sv, "", s, e, [])
+    return next((f.name for f in NEGATIVE_CASES if f.test(c)), None)
 
 
 def learned_hit(sv: SentenceView, kind: str, s: int, e: int, score: float) -> TriggerHit | None:
