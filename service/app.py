@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import logging
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import AsyncIterator, Callable
@@ -27,7 +26,6 @@ from fastapi import FastAPI
 
 import zhie
 from zhie.pipeline import Pipeline
-from zhie.settings import ZhieSettings
 
 from .admin import HangupReload, admin_router
 from .deps import Auth
@@ -51,16 +49,16 @@ The result JSON is the same as one output line of `zhie extract`."""
 def create_app(settings: Settings | None = None, loader: Callable[[Path], Pipeline] | None = None) -> FastAPI:
     """Build the app; the model is loaded in the background when the app starts (lifespan).
 
-    ``loader`` (default ``Pipeline.load`` with the tagger options of the environment: precision,
-    runtime, threads, ONNX cache) turns a model folder into a pipeline: tests pass one that builds
-    a pipeline around their own tagger instead of registering it globally.
+    ``settings`` default to ``load_settings()`` (config file and environment).  ``loader`` (default
+    ``Pipeline.load`` with the settings' tagger options: precision, runtime, threads, ONNX cache)
+    turns a model folder into a pipeline: tests pass one that builds a pipeline around their own
+    tagger instead of registering it globally.
     """
     settings = settings if settings is not None else load_settings()
-    environment = ZhieSettings()   # the tagger's options, and the store when the settings name none
-    if settings.store_url is None and environment.store_url:
-        settings = replace(settings, store_url=environment.store_url)
-    if loader is None and environment.tagger_options():
-        loader = partial(Pipeline.load, **environment.tagger_options())
+    if settings.model is None:   # settings built without a model folder: the shipped one
+        settings = settings.with_changes(model=settings.model_path)
+    if loader is None and settings.tagger_options():
+        loader = partial(Pipeline.load, **settings.tagger_options())
     runtime = ModelRuntime(settings, loader=loader)
     auth = Auth.from_settings(settings)
 
@@ -93,5 +91,5 @@ def create_app(settings: Settings | None = None, loader: Callable[[Path], Pipeli
 
 
 def create_app_from_env() -> FastAPI:
-    """The factory uvicorn calls in each worker (``zhie serve`` passes settings through ZHIE_* variables)."""
+    """The factory uvicorn calls in each worker: the settings ``zhie serve`` exported (``Settings.to_env``)."""
     return create_app(load_settings())

@@ -22,7 +22,10 @@ from zhie.store.validate import (INT64_MAX, INT64_MIN, MAX_BASE_VERSION, MAX_NAM
 
 NO_NUL = "^[^\\u0000]*$"       # JSON Schema pattern: no NUL character (PostgreSQL text cannot hold one)
 STORE_ID = "^[^/\\u0000]+$"    # a stored document's id: no '/' (it is part of its URL), no NUL
-NAME = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"  # a reviewer's or author's name: not blank, no NUL
+# The characters str.strip() removes (str.isspace), spelled out: "\\s" means fewer of them in the ECMA
+# regex dialect of JSON Schema (no U+001C–U+001F), so a schema-valid name could still be blank here.
+BLANK = "\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+NAME = f"^[^\\u0000]*[^{BLANK}\\u0000][^\\u0000]*$"  # a reviewer's or author's name: not blank, no NUL
 
 
 def _ref(name: str) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 uvicorn's workers are separate processes, each holding its own model, and a request
 reaches only one of them.  ``zhie serve`` with more than one worker therefore gives its
-workers a folder (``$ZHIE_RELOAD_DIR``, created for the run and removed at exit) holding
+workers a folder (the ``reload_dir`` setting, ``$ZHIE_RELOAD_DIR`` in the workers' environment,
+created for the run and removed at exit) holding
 
 - ``generation.json`` — ``{"number", "model", "at"}``: the model folder every worker must
   serve.  A worker that reloaded successfully (``POST /v1/admin/reload`` or SIGHUP)
@@ -20,9 +21,11 @@ import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-RELOAD_DIR_ENV = "ZHIE_RELOAD_DIR"
+if TYPE_CHECKING:
+    from .settings import Settings
+
 STATE_FILE, LOCK_FILE = "generation.json", "generation.lock"
 
 
@@ -71,9 +74,9 @@ class SharedReload:
         self.folder.mkdir(parents=True, exist_ok=True)
 
     @classmethod
-    def from_env(cls, workers: int, environ: dict[str, str] | None = None) -> "SharedReload | None":
-        folder = (os.environ if environ is None else environ).get(RELOAD_DIR_ENV)
-        return cls(folder, workers) if folder else None
+    def from_settings(cls, settings: Settings) -> SharedReload | None:
+        """The shared folder of the settings' ``reload_dir`` (``zhie serve`` sets it for its workers), if any."""
+        return cls(settings.reload_dir, settings.workers) if settings.reload_dir else None
 
     def current(self) -> Generation | None:
         """The latest published generation (None before the first reload)."""

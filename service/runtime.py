@@ -66,7 +66,7 @@ class ModelRuntime:
         self.scheduler = FairScheduler(settings.inference_threads)
         self.model_path: Path = settings.model  # where the current model came from (reload may change it)
         self._reload_lock = threading.Lock()
-        self.shared = SharedReload.from_env(settings.workers)  # set by `zhie serve --workers N` (N > 1)
+        self.shared = SharedReload.from_settings(settings)  # set by `zhie serve --workers N` (N > 1)
         self.generation = 0           # the shared generation this worker serves
         self.last_propagation: dict[str, Any] | None = None  # the other workers' answer to the last reload
         self._stop = threading.Event()

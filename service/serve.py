@@ -1,6 +1,7 @@
 """Starting the service: resolve and check the settings, hand them to uvicorn's workers
-through ZHIE_* environment variables, and run uvicorn with a logging set-up that also
-shows the service's own messages (the model name and version each worker loaded).
+through the environment (``Settings.to_env``: each worker rebuilds exactly these settings),
+and run uvicorn with a logging set-up that also shows the service's own messages (the
+model name and version each worker loaded).
 
 Two things are set up for the workers before torch is imported: OpenMP threads that
 sleep instead of spinning while they wait (``OMP_WAIT_POLICY=PASSIVE`` unless the
@@ -14,9 +15,11 @@ import copy
 import os
 import sys
 import tempfile
+from pathlib import Path
 from typing import Any, Mapping
 
-from .reload_sync import RELOAD_DIR_ENV
+from zhie.settings import VARIABLES
+
 from .settings import CONFIG_ENV, Settings, SettingsError, load_settings
 
 APP_FACTORY = "service.app:create_app_from_env"
@@ -37,7 +40,6 @@ def log_config(level: str) -> dict[str, Any]:
 
 def check_settings(overrides: Mapping[str, Any]) -> Settings:
     """Settings from config file, environment and ``overrides``, with a model folder that exists."""
-    from zhie.settings import ZhieSettings
     from zhie.tagger import model_precision, read_meta
 
     settings = load_settings(overrides)
@@ -46,10 +48,30 @@ def check_settings(overrides: Mapping[str, Any]) -> Settings:
     except (OSError, ValueError) as exc:
         raise SettingsError(f"model {settings.model}: {exc}") from None
     try:
-        model_precision(meta, ZhieSettings().precision)   # $ZHIE_PRECISION, checked before a worker starts
+        model_precision(meta, settings.precision)   # checked before a worker starts
     except ValueError as exc:
         raise SettingsError(f"ZHIE_PRECISION: {exc}") from None
     return settings
+
+
+def worker_settings(settings: Settings, reload_dir: str | Path) -> Settings:
+    """What each uvicorn worker must rebuild: the model folder as an absolute path and, with several
+    workers, the shared reload folder and each worker's share of the CPUs for the tagger."""
+    changes: dict[str, Any] = {"model": settings.model_path.resolve(), "reload_dir": None}
+    if settings.workers > 1:   # one reload for all workers; the CPUs shared among them
+        changes["reload_dir"] = Path(reload_dir)
+        if settings.tagger_threads is None:
+            changes["tagger_threads"] = str(max(1, (os.cpu_count() or 1) // settings.workers))
+    return settings.with_changes(**changes)
+
+
+def export_settings(settings: Settings) -> None:
+    """Make this process's environment rebuild exactly ``settings`` (uvicorn's workers inherit it)."""
+    env = settings.to_env()
+    for variable in (*VARIABLES.values(), CONFIG_ENV):   # the config file's values are in ``env`` already
+        if variable not in env:
+            os.environ.pop(variable, None)
+    os.environ.update(env)
 
 
 def serve(overrides: Mapping[str, Any]) -> int:
@@ -63,17 +85,8 @@ def serve(overrides: Mapping[str, Any]) -> int:
         return EXIT_USAGE
     import uvicorn
 
-    env = settings.to_env()
-    env["ZHIE_MODEL"] = str(settings.model.resolve())
-    if settings.workers > 1 and "ZHIE_TAGGER_THREADS" not in os.environ:   # the CPUs shared among the workers
-        env["ZHIE_TAGGER_THREADS"] = str(max(1, (os.cpu_count() or 1) // settings.workers))
-    os.environ.update(env)  # every worker process rebuilds exactly these settings
-    os.environ.pop(CONFIG_ENV, None)
     with tempfile.TemporaryDirectory(prefix="zhie-reload-") as reload_dir:
-        if settings.workers > 1:  # one reload for all workers
-            os.environ[RELOAD_DIR_ENV] = reload_dir
-        else:
-            os.environ.pop(RELOAD_DIR_ENV, None)
+        export_settings(worker_settings(settings, reload_dir))
         uvicorn.run(APP_FACTORY, factory=True, host=settings.host, port=settings.port, workers=settings.workers,
                     log_config=log_config(settings.log_level), log_level=settings.log_level,
                     timeout_graceful_shutdown=30)

@@ -399,3 +399,26 @@ def test_a_store_filled_before_the_door_still_answers(tmp_path):
     with client_for(url) as c:
         r = c.get("/v1/documents/old")
         assert r.status_code == 200 and r.json()["meta"] == {"s": None, "t": [None, 2]}
+
+
+def test_the_schema_pattern_of_names_refuses_exactly_the_blank_names_the_door_refuses():
+    """A name made of characters str.strip() removes is refused by the door (check_name); the
+    OpenAPI pattern must refuse it too, or a schema-valid request gets a 422 (schemathesis ST202
+    found U+001C, which ECMA's \\s does not match)."""
+    import re
+
+    from service.models import NAME
+    from zhie.store.validate import FieldError, check_name
+
+    pattern = re.compile(NAME)
+    for c in range(0x110000):
+        ch = chr(c)
+        if 0xD800 <= c <= 0xDFFF or c == 0:
+            continue
+        blank = not (ch * 2).strip()
+        try:
+            check_name(ch * 2, "added_by")
+            door_ok = True
+        except FieldError:
+            door_ok = False
+        assert (pattern.match(ch * 2) is not None) == door_ok == (not blank), hex(c)

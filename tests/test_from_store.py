@@ -21,6 +21,7 @@ from store_fixtures import RICH_TEXT, rich
 from zhie.schema import Document
 from zhie.store import Store
 from training.from_store import EXIT_REFUSED, bump_version, dev_core_f1, run_from_store
+from zhie.model.card import shown_path
 
 TINY_META = json.loads((TINY_MODEL / "meta.json").read_text(encoding="utf-8"))
 
@@ -85,7 +86,10 @@ def test_from_store_fine_tunes_the_current_model(tmp_path):
 
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["name"] == "tiny-transformer" and meta["version"] == "0.3.1"
-    assert meta["parent"] == {"name": "tiny-transformer", "version": "0.3.0", "path": str(parent.resolve())}
+    assert meta["parent"] == {"name": "tiny-transformer", "version": "0.3.0", "path": shown_path(parent)}
+    assert (out / "pipeline.json").is_file()   # written in the pipeline layout, with its refitted scorer
+    assert json.loads((out / "pipeline.json").read_text())["linker"]["argument_scorer"]["file"] == "argument_scorer.json"
+    assert (out / "argument_scorer.json").is_file()
     assert meta["training"]["store"]["reviewed_documents"] == 2 and meta["training"]["store"]["repeat"] == 2
     assert meta["training"]["data"]["domain"]["articles"] == 1 + 2 * 2  # train file + reviewed twice
     assert meta["training"]["history"][-1] == {**meta["training"]["history"][-1], "stage": "domain", "steps": 4}
@@ -150,7 +154,7 @@ def test_a_model_not_worse_replaces_the_folder_in_place(tmp_path, capsys):
     meta = json.loads((parent / "meta.json").read_text(encoding="utf-8"))
     assert meta["version"] == "1.1" and meta["gate"]["passed"] and meta["gate"]["new_core_f1"] == 1.0
     previous = json.loads((tmp_path / "served.previous" / "meta.json").read_text(encoding="utf-8"))
-    assert previous["version"] == "1.0" and meta["parent"]["path"] == str(parent.resolve())
+    assert previous["version"] == "1.0" and meta["parent"]["path"] == shown_path(parent)
 
 
 def test_nothing_reviewed_nothing_trained(tmp_path, capsys):

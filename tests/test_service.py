@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -531,8 +530,8 @@ def test_settings_from_config_file_and_environment(tmp_path):
     assert s.public()["api_token"] == "***"
     assert load_settings(environ={}).model == REPO_ROOT / "models" / "zhie-ner-small"
     assert load_settings(environ={"ZHIE_MODEL": "/m"}).max_doc_chars == 100_000
-    again = load_settings(environ=replace(s, model=Path("/m2")).to_env())
-    assert again == replace(s, model=Path("/m2"))
+    again = load_settings(environ=s.with_changes(model=Path("/m2")).to_env())
+    assert again == s.with_changes(model=Path("/m2"))
 
 
 @pytest.mark.parametrize("environ, needle", [

@@ -18,6 +18,7 @@ import sys
 import time
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 ANN = REPO / "annotations"
@@ -61,6 +62,28 @@ def _config(args: argparse.Namespace):
         if value is not None:
             setattr(cfg, f.name, value)
     return cfg
+
+
+def _early_stopping(state: Any, docs: list[dict[str, Any]], args: argparse.Namespace, max_len: int) -> Any:
+    """Early stopping on ``docs`` (gold articles never trained on): core micro-F1 of the network
+    being trained, run through the pipeline as users run it (the torch engine, padded windows)."""
+    from zhie.evaluate import evaluate
+    from zhie.pipeline import Pipeline
+    from zhie.schema import Document
+    from zhie.tagger.transformer import TorchEngine, TransformerTagger
+
+    from .trainer import HEAD_LABELS, EarlyStopping
+
+    heads = {h: tuple(HEAD_LABELS[h]) for h in state.net.heads}
+    meta = {"name": "validation", "version": "0", "max_len": max_len, "heads": heads}
+
+    def score() -> float:
+        tagger = TransformerTagger(TorchEngine(state.net, state.vocab.pad_id, alone=False), state.vocab, heads, meta)
+        pred = [r.to_dict() for r in Pipeline(tagger).pipe(Document(d["text"], d["id"], d.get("meta") or {})
+                                                           for d in docs)]
+        return float(evaluate(docs, pred).to_dict()["entities_micro_core"]["f1"])
+
+    return EarlyStopping(score, every=max(1, args.validate_every), patience=max(1, args.patience))
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -146,7 +169,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     weights.update({h: cfg.public_mix / len(public) for h in public})
     if "trigger" in streams:
         weights["trigger"] = cfg.trigger_mix
-    run_stage(state, "domain", streams, weights, cfg.domain_steps, cfg.lr_domain, cfg, rng)
+    stopping = None
+    if getattr(args, "validate", None):
+        validation_docs = join_texts(read_jsonl(Path(args.validate)), args.texts)
+        stopping = _early_stopping(state, validation_docs, args, cfg.max_len)
+        data_record["validation"] = {"file": str(args.validate), "articles": len(validation_docs),
+                                     "every": stopping.every, "patience": stopping.patience}
+    run_stage(state, "domain", streams, weights, cfg.domain_steps, cfg.lr_domain, cfg, rng, early_stopping=stopping)
     train_seconds = round(time.time() - t0, 1)
 
     meta = {"name": args.name or "zhie-ner-small", "version": args.version or "0.1.0", "tagger": "transformer",
@@ -272,14 +301,26 @@ def build_parser() -> argparse.ArgumentParser:
                         "keep it only if dev core micro-F1 is not worse (training/from_store.py)")
     p.add_argument("--store", help="annotation store for --from-store (default: $ZHIE_STORE_URL or "
                                    "./zhie-store.sqlite)")
-    from .from_store import DEFAULT_REPEAT
+    from .from_store import DEFAULT_REPEAT, DEFAULT_VALIDATION_SHARE
     p.add_argument("--store-repeat", type=int, default=DEFAULT_REPEAT,
                    help=f"--from-store: times the reviewed documents are added to the training data "
                         f"(default {DEFAULT_REPEAT})")
+    p.add_argument("--validation-share", type=float, default=DEFAULT_VALIDATION_SHARE,
+                   help="--from-store: share of the reviewed documents set aside for early stopping (default "
+                        f"{DEFAULT_VALIDATION_SHARE}; 0: train on all of them for --steps)")
+    p.add_argument("--no-replay", action="store_true",
+                   help="--from-store: do not replay the parent's extra training files named in its card")
+    p.add_argument("--keep-scorer", action="store_true",
+                   help="--from-store: keep the parent's argument scorer instead of refitting it")
     from .trainer import TrainConfig
     for f in fields(TrainConfig):
         p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=type(f.default), default=None)
     p.add_argument("--steps", dest="domain_steps", type=int, default=None, help="same as --domain-steps")
+    p.add_argument("--validate", help="gold articles never trained on: check core micro-F1 on them every "
+                                      "--validate-every domain steps, stop after --patience checks without a gain "
+                                      "and keep the best checked weights (--from-store: a slice of the corrections)")
+    p.add_argument("--validate-every", type=int, default=50)
+    p.add_argument("--patience", type=int, default=3)
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("fit-head", help="fit one head (trigger) of a model on its frozen encoder")

@@ -14,7 +14,7 @@ import random
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -164,11 +164,43 @@ def _optimizer(net: CharTaggerNet, lr: float, cfg: TrainConfig, steps: int):
     return opt, torch.optim.lr_scheduler.LambdaLR(opt, schedule)
 
 
+@dataclass
+class EarlyStopping:
+    """Check ``score()`` (higher is better, e.g. core micro-F1 on a validation slice) every ``every``
+    steps and once at the end; the weights of the best check are restored when the stage ends, and
+    the stage stops after ``patience`` checks without a gain.  The check before the first step is
+    the baseline: a stage that never beats it leaves the weights as they were."""
+
+    score: Callable[[], float]
+    every: int = 50
+    patience: int = 3
+    checks: list[dict[str, float]] = field(default_factory=list)
+
+
+def _snapshot(net: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in net.state_dict().items()}
+
+
+def _check(net: torch.nn.Module, stop: EarlyStopping, step: int) -> float:
+    net.eval()
+    with torch.no_grad():
+        value = float(stop.score())
+    net.train()
+    stop.checks.append({"step": step, "score": round(value, 4)})
+    return value
+
+
 def run_stage(state: TrainState, name: str, streams: dict[str, BatchStream], weights: dict[str, float],
-              steps: int, lr: float, cfg: TrainConfig, rng: random.Random) -> dict[str, Any]:
-    """Train ``steps`` batches, drawing each batch's head by ``weights``."""
+              steps: int, lr: float, cfg: TrainConfig, rng: random.Random,
+              early_stopping: EarlyStopping | None = None) -> dict[str, Any]:
+    """Train ``steps`` batches, drawing each batch's head by ``weights`` (at most ``steps`` with
+    ``early_stopping``, which also restores the best checked weights)."""
     if steps <= 0:
         return {"stage": name, "steps": 0}
+    stop = early_stopping
+    best_score, best_state, best_step, waited = -1.0, None, 0, 0
+    if stop is not None:
+        best_score, best_state = _check(state.net, stop, 0), _snapshot(state.net)
     net = state.net.train()
     tagsets = {h: TagSet(HEAD_LABELS[h]) for h in streams}
     opt, sched = _optimizer(net, lr, cfg, steps)
@@ -191,9 +223,22 @@ def run_stage(state: TrainState, name: str, streams: dict[str, BatchStream], wei
         running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
         chars += int(mask.sum())
         bar.set_postfix(loss=f"{running:.3f}", head=head)
+        done = step + 1
+        if stop is not None and (done % stop.every == 0 or done == steps):
+            value = _check(net, stop, done)
+            if value > best_score + 1e-9:
+                best_score, best_state, best_step, waited = value, _snapshot(net), done, 0
+            else:
+                waited += 1
+            bar.write(f"{name}: step {done}, validation {value:.4f} (best {best_score:.4f} at step {best_step})")
+            if waited >= stop.patience:
+                break
     record = {"stage": name, "steps": steps, "final_loss": round(running, 4),
               "seconds": round(time.time() - t0, 1), "chars_seen": chars, "lr": lr,
               "weights": weights}
+    if stop is not None:
+        net.load_state_dict(best_state)
+        record.update(steps_run=done, kept_step=best_step, validation=stop.checks, best_validation=round(best_score, 4))
     state.history.append(record)
     return record
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import shlex
 import sys
 from pathlib import Path
 
-from .settings import ZhieSettings
+from .settings import SettingsError, ZhieSettings, env_name
 from .tagger.base import PRECISIONS, RUNTIMES
 
 EXIT_OK, EXIT_DOC_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -92,10 +93,9 @@ def _explain(pipeline, text: str, record: dict, bar) -> None:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import BatchError, BatchOptions, run_batch
 
-    if getattr(args, "runtime", None):   # the workers rebuild their settings from the environment
-        import os
-        os.environ["ZHIE_RUNTIME"] = args.runtime
-    settings = ZhieSettings()
+    settings = ZhieSettings(runtime=getattr(args, "runtime", None))
+    if settings.runtime:   # the workers build their settings from this environment at start-up
+        os.environ[env_name("runtime")] = settings.runtime
     opts = BatchOptions(input=args.input, output=args.output, model=args.model or settings.model_path,
                         workers=args.workers, shard_size=args.shard_size, engine=args.engine,
                         ray_address=args.ray_address or settings.ray_address, runtime=settings.runtime,
@@ -316,7 +316,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SettingsError as exc:   # a setting of the environment or the config file that does not fit
+        print(f"zhie {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

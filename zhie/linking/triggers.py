@@ -79,18 +79,36 @@ def _mergeable(first: str, second: str) -> bool:
     return first == "主持" and second in HOLDING_VERBS  # 主持召开
 
 
+def _plain(sv: SentenceView, start: int, end: int) -> str:
+    """``full[start:end]`` with every entity mention blanked: a marker word inside a name is no
+    marker (希望 in 新希望集团, 将 in 将军路, 持续 in a project's name)."""
+    chars = list(sv.full[start:end])
+    for m in sv.mentions:
+        for i in range(max(m.cstart, start), min(m.cend, end)):
+            chars[i - start] = "□"
+    return "".join(chars)
+
+
+def _line_start(sv: SentenceView, start: int, pos: int) -> int:
+    """``start`` moved past the last line break before ``pos``: a marker on an earlier line (a
+    caption, a headline above the lead) does not govern the trigger."""
+    return max(start, sv.full.rfind("\n", start, pos) + 1)
+
+
 def _plan_before(sv: SentenceView, pos: int) -> bool:
     """A plan marker in the trigger's clause, or opening an earlier clause of its segment (要主动走出去，到…考察)."""
     cs, _ = sv.clause(pos)
-    if _PLAN_RE.search(sv.full[cs:pos]):
+    cs = _line_start(sv, cs, pos)
+    if _PLAN_RE.search(_plain(sv, cs, pos)):
         return True
     ss, _ = sv.segment(pos)
-    return bool(_PLAN_OPENING_RE.search(sv.full[ss:cs]))
+    ss = _line_start(sv, ss, pos)
+    return ss < cs and bool(_PLAN_OPENING_RE.search(_plain(sv, ss, cs)))
 
 
 def _habit_before(sv: SentenceView, pos: int) -> bool:
     ss, _ = sv.segment(pos)
-    before = sv.full[ss:pos]
+    before = _plain(sv, ss, pos)
     return any(h in before for h in HABIT_MARKERS) or bool(_EVERY_RE.search(before))
 
 
@@ -118,8 +136,11 @@ def _next_text(sv: SentenceView, end: int) -> str:
 
 
 def _clause_rest(sv: SentenceView, end: int) -> str:
+    """The clause after ``end`` up to a line break: in a headline the next line (a byline, a site's
+    date stamp) is no part of the trigger's clause (…大会举行⏎admin 6个月前 is no count)."""
     _, ce = sv.clause(end)
-    return sv.full[end:ce]
+    line_end = sv.full.find("\n", end, ce)
+    return sv.full[end:ce if line_end < 0 else line_end]
 
 
 # -- SIGN_CONTRACT ---------------------------------------------------------------------------
@@ -146,6 +167,8 @@ def meeting_name_after(sv: SentenceView, e: int) -> tuple[int, int] | None:
     while start < sv.end and sv.full[start] in "了的":
         start += 1
     _, ce = sv.clause(start)
+    line_end = sv.full.find("\n", start, ce)    # a name does not run over a line break (…在上海举行⏎⏎编辑：…)
+    ce = ce if line_end < 0 else line_end
     best = None
     for m in _MEETING_END_RE.finditer(sv.full, start, ce):
         best = m.end()
@@ -284,15 +307,29 @@ PLAN = Filter("plan", lambda c: _plan_before(c.sv, c.s), "将举行签约仪式,
 METHOD = Filter("method", lambda c: _method(c.sv, c.s), "通过…召开座谈会等方式")
 HABIT = Filter("habit", lambda c: _habit_before(c.sv, c.s), "每年举办…签约活动, 定期组织…考察")
 FORMULAIC = Filter("formulaic", lambda c: _formulaic(c.sv, c.s, c.e), "贯彻…总书记视察山西重要讲话精神")
-SERIES = Filter("series", lambda c: any(w in c.segment_before for w in SERIES_MARKERS), "先后与…等20余所高校签订")
+# A clause opened by 并/随后/会后 tells one further action of the same visit: 先后深入A和B调研，…，并召开座谈会
+# (先后 lists the places visited, the meeting is a single one).
+_NEXT_ACTION_RE = re.compile(r"[，,](?:并|随后|随即|之后|会后|其后)")
+
+
+def _series_before(c: _Candidate) -> bool:
+    """A series marker (先后, 近年来 …) in the trigger's segment, after the last clause that opens a further action."""
+    ss, _ = c.sv.segment(c.s)
+    before = _plain(c.sv, ss, c.s)
+    opened = [m.end() for m in _NEXT_ACTION_RE.finditer(before)]
+    return any(w in before[opened[-1] if opened else 0:] for w in SERIES_MARKERS)
+
+
+SERIES = Filter("series", _series_before, "先后与…等20余所高校签订")
 
 CEREMONY_FILTERS = (
     PLAN, METHOD, HABIT,
     Filter("quoted", lambda c: c.prev3.endswith(("“", '"')), "“签约”仪式 as a quoted name"),
 )
 SIGN_FILTERS = (
-    Filter("noun-next", lambda c: any(c.nxt.startswith(w) for w in SIGN_NOUN_NEXT) and not c.nxt.startswith("落地"),
-           "签约一批, 签约金额, 签约率, 签约前"),
+    # a 了 right after the word makes it a verb: 签订了项目合作协议 (its object), not 签约项目 (a noun)
+    Filter("noun-next", lambda c: any(c.nxt.startswith(w) for w in SIGN_NOUN_NEXT) and not c.nxt.startswith("落地")
+           and not c.after.startswith("了"), "签约一批, 签约金额, 签约率, 签约前"),
     Filter("noun-prev", lambda c: any(c.prev3.endswith(w) for w in SIGN_NOUN_PREV), "累计签约, 新签约项目"),
     Filter("count", _sign_count, "集中签约项目15个, 签订…协议61份 (aggregate statistics)"),
     Filter("pledge", lambda c: any(w in c.rest for w in PLEDGE_WORDS), "签订承诺书/目标责任书"),
@@ -306,8 +343,21 @@ VISIT_FILTERS = (
     FORMULAIC, PLAN, METHOD, HABIT,
     Filter("times", lambda c: bool(_TIMES_RE.search(c.rest)), "深入企业走访调研120余次"),
 )
+# Many holders, each with its own meeting: 多家高新区召开会议, 各地纷纷举办… (an aggregate, SCHEMA 'Not
+# events'); hosts acting together hold one meeting (多家单位联合举办…论坛).
+_MANY_HOLDERS_RE = re.compile(r"多家|多地|各地|各级|各单位|各部门|纷纷")
+_TOGETHER = ("联合", "共同", "携手")
+
+
+def _many_holders(c: _Candidate) -> bool:
+    cs, _ = c.sv.clause(c.s)
+    before = _plain(c.sv, _line_start(c.sv, cs, c.s), c.s)
+    return bool(_MANY_HOLDERS_RE.search(before)) and not any(w in before for w in _TOGETHER)
+
+
 HOLDING_FILTERS = (
     PLAN, METHOD, HABIT, SERIES,
+    Filter("many-holders", _many_holders, "多家高新区召开会议, 各地纷纷举办 (one line for many meetings)"),
     Filter("count", lambda c: bool(_COUNT_RE.search(c.rest)
                                    or _COUNT_RE.search(c.sv.full[c.sv.clause(c.s)[0]:c.s][-4:])),
            "已举办了3场…, 举办专题招商活动11场"),

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 
 # Inference precisions of the neural tagger (zhie/tagger/transformer.py).
-PRECISIONS = ("auto", "fp32", "bf16", "int8")
+PRECISIONS = ("auto", "fp32", "bf16", "int8", "int8-static")   # int8-static: ONNX Runtime only
 # Runtimes of the neural tagger: torch, or ONNX Runtime on a graph exported from the same weights.
 RUNTIMES = ("auto", "torch", "onnx", "torch-padded")   # torch-padded: 16 windows padded together (0.3.0)
 

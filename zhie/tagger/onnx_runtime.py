@@ -6,7 +6,8 @@ tagged with it, the batch size or the number of threads (SCHEMA: the same docume
 output alone, in a batch request, in ``zhie extract`` and in ``zhie batch``).  Throughput comes from
 running ``threads`` windows at once from a small thread pool (ONNX Runtime releases the GIL).
 
-The thread pool of ONNX Runtime itself does not spin while waiting for work
+The session leaves out the SkipLayerNormalization fusion (``DISABLED_OPTIMIZERS``: slower than what
+it fuses on this CPU build, export.py).  The thread pool of ONNX Runtime itself does not spin while waiting for work
 (``session.intra_op.allow_spinning = 0``), so a CPU-bound neighbour process costs it its share of the
 cores and no more.
 """
@@ -20,6 +21,10 @@ from typing import Sequence
 import numpy as np
 
 WARM_LENGTHS = (3, 18, 34, 66, 130)   # window lengths (with CLS/SEP) run once at load time
+# ONNX Runtime's load-time fusions left out: SkipLayerNormalization ran 5-6x slower than the Add +
+# LayerNormalization it replaces (export.py), and the static int8 graph's Add + LayerNormalization
+# would be fused into it at load time otherwise.
+DISABLED_OPTIMIZERS = ("SkipLayerNormFusion", "BiasSkipLayerNormFusion")
 
 
 def default_threads() -> int:
@@ -41,7 +46,8 @@ class OnnxEngine:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.add_session_config_entry("session.inter_op.allow_spinning", "0")
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"],
+                                            disabled_optimizers=list(DISABLED_OPTIMIZERS))
         outputs = [o.name for o in self.session.get_outputs()]
         missing = [h for h in heads if h not in outputs]
         if missing:

@@ -38,7 +38,7 @@ from .charvocab import CharVocab
 CONFIG_FILE, CHARS_FILE, WEIGHTS_FILE, META_FILE = "config.json", "chars.json", "model.safetensors", "meta.json"
 
 # What runtime ``auto`` means at each precision, chosen by measurement (benchmarks/tagger_throughput.py).
-DEFAULT_RUNTIME = {"fp32": "onnx", "bf16": "torch", "int8": "onnx"}
+DEFAULT_RUNTIME = {"fp32": "onnx", "bf16": "torch", "int8": "onnx", "int8-static": "onnx"}
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +81,9 @@ def resolve_runtime(requested: str | None, meta: dict[str, Any], precision: str)
     if choice == "onnx" and precision == "bf16":
         raise ValueError("precision bf16 runs on the torch runtime only (ONNX Runtime has no bf16 kernels "
                          "for this CPU): choose --precision fp32 or int8 with the onnx runtime")
+    if choice != "onnx" and precision == "int8-static":
+        raise ValueError("precision int8-static (calibrated activation scales) runs on the onnx runtime only: "
+                         "choose --runtime onnx, or --precision int8 on torch")
     return choice
 
 
@@ -195,7 +198,8 @@ class TransformerTagger(Tagger):
         if engine_name == "onnx":
             from .export import ensure_onnx
             from .onnx_runtime import OnnxEngine
-            model_file = ensure_onnx(path, tuple(heads), chosen, lambda: build_network(path, heads), cache)
+            model_file = ensure_onnx(path, tuple(heads), chosen, lambda: build_network(path, heads), cache,
+                                     max_len=int(meta.get("max_len", 128)))
             engine: Any = OnnxEngine(model_file, tuple(heads), threads)
         else:
             # torch-padded: 0.3.0's padded batches — faster on an idle bf16 CPU, but a window's numbers

@@ -37,6 +37,11 @@ def _segmenter():
     return tokenizer
 
 
+def warm_up() -> None:
+    """Load jieba's dictionary now rather than on the first document (``Pipeline.load`` calls it)."""
+    _segmenter()
+
+
 @lru_cache(maxsize=256)
 def word_edges(line: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) of every word of ``line`` in jieba's dictionary segmentation."""
