@@ -51,6 +51,8 @@ for p in (REPO_ROOT, REPO_ROOT / "benchmarks"):
 
 from correction_demo import Service, run_and_print  # noqa: E402
 from zhie.evaluate import evaluate  # noqa: E402
+from training.from_store import recorded_domain  # noqa: E402
+from zhie.model import load_model  # noqa: E402
 from zhie.standoff import join_texts  # noqa: E402
 
 ZN = REPO_ROOT / "annotations" / "zone-news"
@@ -63,21 +65,32 @@ def _lines(text: str) -> int:
     return sum(1 for line in text.splitlines() if line.strip())
 
 
-# Kinds of article a user can tell apart without annotating them (name → (description, test)).
-KINDS: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
-    "long": ("long reports (600 characters or more)", lambda d: len(d["text"]) >= 600),
-    "short": ("short reports (under 600 characters)", lambda d: len(d["text"]) < 600),
-    "many-lines": ("six or more non-empty lines", lambda d: _lines(d["text"]) >= 6),
-    "few-lines": ("under six non-empty lines", lambda d: _lines(d["text"]) < 6),
-    "furniture": ("web pages with site furniture (来源, 首页, 责任编辑, 分享)",
-                  lambda d: re.search(r"来源|首页|责任编辑|分享", d["text"]) is not None),
-    "no-furniture": ("text without site furniture", lambda d: re.search(r"来源|首页|责任编辑|分享", d["text"]) is None),
-    "reporter": ("news-wire style: a reporter's or agency's line near the top",
-                 lambda d: re.search(r"记者|通讯员|新华社|讯", d["text"][:300]) is not None),
-    "no-reporter": ("no reporter's line near the top", lambda d: re.search(r"记者|通讯员|新华社|讯", d["text"][:300]) is None),
-    "shanxi": ("articles that name 山西", lambda d: "山西" in d["text"]),
-    "not-shanxi": ("articles that do not name 山西", lambda d: "山西" not in d["text"]),
-}
+_FURNITURE = re.compile(r"来源|首页|责任编辑|分享")
+_REPORTER = re.compile(r"记者|通讯员|新华社|讯")
+
+
+def _kinds(tests: list[tuple[str, str, str, str, Callable[[dict[str, Any]], bool]]]
+           ) -> dict[str, tuple[str, Callable[[dict[str, Any]], bool]]]:
+    """Each test as a kind and its complement as another (name → (description, test))."""
+    out: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {}
+    for name, description, other, other_description, test in tests:
+        out[name] = (description, test)
+        out[other] = (other_description, lambda d, test=test: not test(d))
+    return out
+
+
+# Kinds of article a user can tell apart without annotating them.
+KINDS = _kinds([
+    ("long", "long reports (600 characters or more)", "short", "short reports (under 600 characters)",
+     lambda d: len(d["text"]) >= 600),
+    ("many-lines", "six or more non-empty lines", "few-lines", "under six non-empty lines",
+     lambda d: _lines(d["text"]) >= 6),
+    ("furniture", "web pages with site furniture (来源, 首页, 责任编辑, 分享)", "no-furniture",
+     "text without site furniture", lambda d: _FURNITURE.search(d["text"]) is not None),
+    ("reporter", "news-wire style: a reporter's or agency's line near the top", "no-reporter",
+     "no reporter's line near the top", lambda d: _REPORTER.search(d["text"][:300]) is not None),
+    ("shanxi", "articles that name 山西", "not-shanxi", "articles that do not name 山西", lambda d: "山西" in d["text"]),
+])
 
 
 def micro(report: dict[str, Any]) -> dict[str, float]:
@@ -105,10 +118,9 @@ def read_gold(paths: list[Path], texts: Path) -> list[dict[str, Any]]:
     return out
 
 
-def trained_ids(model: Path, texts: Path) -> set[str]:
+def trained_ids(model: Path) -> set[str]:
     """Ids of the documents the model card says the model was trained on (its domain files)."""
-    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
-    domain = ((meta.get("training") or {}).get("data") or {}).get("domain") or {}
+    domain = recorded_domain(load_model(model).meta())
     ids: set[str] = set()
     for name in [domain.get("train_file"), *(domain.get("extra_train") or [])]:
         path = REPO_ROOT / name if name and not Path(name).is_absolute() else Path(name or "")
@@ -259,7 +271,7 @@ def run_loop(model: Path, texts: Path, workdir: Path, *, pool_files: list[Path],
              corrections: int, min_heldout: int, seed: int, workers: int, dev: Path, sealed: Path | None,
              train_args: list[str]) -> LoopResult:
     pool = read_gold(pool_files, texts)
-    seen = trained_ids(model, texts) & {d["id"] for d in pool}
+    seen = trained_ids(model) & {d["id"] for d in pool}
     if seen:
         raise SystemExit(f"{len(seen)} pool documents were trained on by {model} (e.g. {sorted(seen)[:3]}): "
                          "the held-out part would not be held out")

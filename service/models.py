@@ -179,8 +179,8 @@ class StoreDocumentIn(BaseModel):
     meta: DocumentMeta | None = None
 
 
-def _name_field(description: str) -> Any:
-    return Field(..., description=description,
+def _name_field(description: str, default: Any = ...) -> Any:
+    return Field(default, description=description,
                  json_schema_extra={"minLength": 1, "maxLength": MAX_NAME, "pattern": NAME})
 
 
@@ -190,9 +190,7 @@ class AddDocumentsRequest(BaseModel):
     documents: Annotated[list[Any], WithJsonSchema({"type": "array", "items": _ref("StoreDocumentIn")})] = Field(
         ..., description="the documents, at most the configured max_batch_docs; a bad one becomes an error record "
                          "at its place")
-    added_by: str = Field("api", description="who added them (recorded with each document)",
-                          json_schema_extra={"minLength": 1, "maxLength": MAX_NAME,
-                                             "pattern": NAME})
+    added_by: str = _name_field("who added them (recorded with each document)", "api")
 
     @field_validator("documents", mode="before")
     @classmethod

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from live_server import free_port
 
 ANNOTATOR = "wang.fang@example.org"
 TOKEN = "5e1f0c2a9b7d4e3f8a6c1b0d2e4f6a8c9b7d5e3f"   # the throw-away server's API token
@@ -40,12 +41,6 @@ SCENARIO = [
     ("ls-3", "4月9日，市商务局局长周晓东到太原武宿综合保税区调研。", "prediction"),
     ("ls-4", "2024年5月20日，晋中开发区签约光伏组件项目和储能电站项目，一个投资约2亿元，另一个投资约5000万元。", "draft"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -12,6 +12,13 @@ import uvicorn
 from service import Settings, create_app
 
 
+def free_port() -> int:
+    """A loopback port free now (for servers started in another process)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @contextmanager
 def thread_server(settings: Settings, before_exit: Callable[[], None] = lambda: None) -> Iterator[str]:
     """Yield the base URL once the app has loaded its model; ``before_exit`` opens any test gates."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -253,16 +252,10 @@ def test_one_reload_at_a_time_and_only_with_a_token(tmp_path):
         assert r.status_code == 403 and "api_token" in r.json()["error"]["message"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP on this platform")
 def test_sighup_reloads_the_configured_model(tmp_path):
     model = model_folder(tmp_path, "served", version="before")
-    port = _free_port()
+    port = live_server.free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
     for name in ("ZHIE_CONFIG", "ZHIE_API_TOKEN", "ZHIE_STORE_URL"):
         env.pop(name, None)
@@ -312,7 +305,7 @@ def test_one_reload_call_switches_every_worker(tmp_path):
     connections throughout (so both workers get some) are all answered."""
     old = model_folder(tmp_path, "v1", version="v1")
     new = model_folder(tmp_path, "v2", version="v2")
-    port = _free_port()
+    port = live_server.free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), ZHIE_API_TOKEN=TOKEN)
     for name in ("ZHIE_CONFIG", "ZHIE_STORE_URL", "ZHIE_RELOAD_DIR"):
         env.pop(name, None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -129,12 +128,6 @@ def js(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False).encode("utf-8")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def thread_server(settings: Settings):
     """A real uvicorn server in a thread (tests/live_server.py), opening this file's gates on exit."""
     def open_gates() -> None:
@@ -175,7 +168,7 @@ def test_cli_and_real_service_give_the_same_results(tmp_path):
     expected = run_cli_extract(tmp_path, docs + [bad])
     assert len(expected) == len(docs) + 1 and any(r["entities"] for r in expected[:len(docs)])
 
-    port = free_port()
+    port = live_server.free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
     env.pop("ZHIE_CONFIG", None)
     env.pop("ZHIE_API_TOKEN", None)
@@ -215,7 +208,7 @@ def test_cli_and_real_service_give_the_same_results(tmp_path):
 
 def test_serve_refuses_a_missing_model_folder(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
-    proc = subprocess.run([sys.executable, "-m", "zhie.cli", "serve", "--port", str(free_port()),
+    proc = subprocess.run([sys.executable, "-m", "zhie.cli", "serve", "--port", str(live_server.free_port()),
                            "--model", str(tmp_path / "nowhere")], capture_output=True, env=env, timeout=60)
     assert proc.returncode == 2
     assert b"nowhere" in proc.stderr and b"meta.json" in proc.stderr
@@ -223,7 +216,7 @@ def test_serve_refuses_a_missing_model_folder(tmp_path):
 
 def test_serve_refuses_an_unknown_precision():
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), ZHIE_PRECISION="fp12")
-    proc = subprocess.run([sys.executable, "-m", "zhie.cli", "serve", "--port", str(free_port())],
+    proc = subprocess.run([sys.executable, "-m", "zhie.cli", "serve", "--port", str(live_server.free_port())],
                           capture_output=True, env=env, timeout=60)
     assert proc.returncode == 2
     assert b"ZHIE_PRECISION" in proc.stderr and b"fp12" in proc.stderr

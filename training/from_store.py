@@ -133,14 +133,24 @@ def split_validation(reviewed: Path, workdir: Path, share: float, seed: int) -> 
     return fit_on, validation
 
 
+def recorded_domain(meta: dict) -> dict:
+    """What a model card records of its domain training data (``training.data.domain``: ``train_file``,
+    ``extra_train``, ``texts``); empty when the card says nothing."""
+    return ((meta.get("training") or {}).get("data") or {}).get("domain") or {}
+
+
+def recorded_texts(parent: dict) -> str | None:
+    """The texts file the parent's card records for its standoff training files, when it exists here."""
+    texts = recorded_domain(parent).get("texts")
+    return texts if texts and Path(texts).is_file() else None
+
+
 def replay_files(parent: dict, args: argparse.Namespace) -> list[str]:
-    """The parent's own domain training files, as its card records them (``training.data.domain``),
+    """The parent's own domain training files, as its card records them (``recorded_domain``),
     that exist here: replayed beside the corrections so that fine-tuning does not forget them.
-    ``--train`` already replays the main article file; standoff files need ``--texts`` (else the
-    path the card records, when it exists) and are left out, with a note, without it."""
-    domain = ((parent.get("training") or {}).get("data") or {}).get("domain") or {}
-    if not getattr(args, "texts", None) and domain.get("texts") and Path(domain["texts"]).is_file():
-        args.texts = domain["texts"]
+    ``--train`` already replays the main article file; standoff files need ``args.texts`` and are
+    left out, with a note, without it."""
+    domain = recorded_domain(parent)
     texts = getattr(args, "texts", None)
     out: list[str] = []
     train = Path(args.train).resolve() if getattr(args, "train", None) else None
@@ -261,10 +271,13 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
                                               getattr(args, "seed", None) or 13)
         if validation is not None and not getattr(args, "validate", None):
             args.validate = str(validation)
+        if not getattr(args, "texts", None):
+            args.texts = recorded_texts(parent)   # --texts, else the path the parent's card records
         replay = [] if getattr(args, "no_replay", False) else replay_files(parent, args)
+        n_validation = count_lines(validation)
         print(f"--from-store: {n_docs} reviewed documents from {store_url} "
-              f"({n_docs - count_lines(validation)} trained on x{repeat}"
-              + (f", {count_lines(validation)} kept aside for early stopping" if validation else "")
+              f"({n_docs - n_validation} trained on x{repeat}"
+              + (f", {n_validation} kept aside for early stopping" if validation else "")
               + (f"; replay of {', '.join(replay)}" if replay else "") + f"); fine-tuning "
               f"{parent.get('name')} {parent.get('version')} from {init}", file=sys.stderr)
         args.init = str(init)
@@ -291,7 +304,7 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
         gate = Gate(str(dev), parent_f1, new_f1)
         meta["parent"] = {**(meta.get("parent") or {}), "path": shown_path(init)}   # the card's relative/symbolic form
         meta["training"]["store"] = {"url": store_url, "reviewed_documents": n_docs, "repeat": repeat,
-                                     "validation_documents": count_lines(validation), "replay": replay,
+                                     "validation_documents": n_validation, "replay": replay,
                                      "argument_scorer": scorer_note, "seconds": seconds}
         meta["gate"] = gate.to_dict()
         meta_file.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

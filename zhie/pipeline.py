@@ -51,15 +51,14 @@ class Pipeline:
         self.model = ModelInfo(tagger.name, tagger.version)
 
     @classmethod
-    def load(cls, path: str | Path | None = None, warm_up: bool = True, **tagger_options) -> "Pipeline":
-        """Every stage from the model folder's config (``tagger_options``: e.g. ``precision``);
-        ``warm_up``: load what the later stages load on first use before returning (``warm_up()``)."""
+    def load(cls, path: str | Path | None = None, **tagger_options) -> "Pipeline":
+        """Every stage from the model folder's config (``tagger_options``: e.g. ``precision``),
+        warmed up (``warm_up()``) so that the first document runs as fast as the next ones."""
         folder = load_model(Path(path) if path is not None else default_model_path())
         tagger = build_tagger(folder, **tagger_options)
         linker = build_linker(folder.config.linker, folder.scorer_path(), "trigger" in tagger.extra_heads)
         pipeline = cls(tagger, linker, windows=folder.config.windows, folder=folder)
-        if warm_up:
-            pipeline.warm_up()
+        pipeline.warm_up()
         return pipeline
 
     def warm_up(self) -> None:
