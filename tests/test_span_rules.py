@@ -70,3 +70,86 @@ def test_a_tag_opened_inside_a_span_is_closed_inside_it():
     s = clean.text.index("签约")
     a, b = clean.span_to_original(s, s + 2)
     assert original[a:b] == "签约"
+
+
+def test_zones_written_together_are_one_zone():
+    text = "会上听取了云湖高新区青禾现代产业园管委会的汇报。"
+    got = apply_filters(text, spans_of(text, ("ZONE", "云湖高新区"), ("ZONE", "青禾现代产业园")))
+    assert surfaces(text, got) == [("ZONE", "云湖高新区青禾现代产业园")]
+
+
+def test_zones_separated_by_a_dot_stay_two():
+    text = "上午，云湖新区·青禾经开区举办项目集中开工活动。"
+    got = apply_filters(text, spans_of(text, ("ZONE", "云湖新区·"), ("ZONE", "青禾经开区")))
+    assert surfaces(text, got) == [("ZONE", "云湖新区"), ("ZONE", "青禾经开区")]
+
+
+def test_a_function_area_after_a_zone_is_left_out():
+    text = "项目落地青禾产业新城核心区，位于云湖科创城内，毗邻汾东实验区南部片区。"
+    got = apply_filters(text, spans_of(text, ("ZONE", "青禾产业新城核心区"), ("ZONE", "云湖科创城内"),
+                                       ("ZONE", "汾东实验区南部片区")))
+    assert surfaces(text, got) == [("ZONE", "青禾产业新城"), ("ZONE", "云湖科创城"), ("ZONE", "汾东实验区")]
+
+
+def test_a_closing_bracket_opened_inside_the_span_stays():
+    text = "云湖一体化经济区(青禾区)项目共计60项。"
+    got = apply_filters(text, spans_of(text, ("ZONE", "云湖一体化经济区(青禾区)")))
+    assert surfaces(text, got) == [("ZONE", "云湖一体化经济区(青禾区)")]
+
+
+def test_names_in_a_credit_bracket_are_bylines():
+    text = "(云湖日报记者王小明 通讯员李大伟)近日，张永刚调研了项目。"
+    got = apply_filters(text, spans_of(text, ("OFFICIAL", "王小明"), ("OFFICIAL", "李大伟"), ("OFFICIAL", "张永刚")))
+    assert surfaces(text, got) == [("OFFICIAL", "张永刚")]
+
+
+def test_a_name_after_a_photo_credit_is_no_entity():
+    text = "项目现场。实习生 王小明摄"
+    got = apply_filters(text, spans_of(text, ("ZONE", "王小明摄")))
+    assert got == []
+
+
+def test_an_official_ending_like_a_place_is_dropped():
+    text = "东台市青禾镇举行项目开工仪式。"
+    got = apply_filters(text, spans_of(text, ("OFFICIAL", "青禾镇")))
+    assert got == []
+
+
+def test_company_parts():
+    text = "云湖视频集团旗下青禾动力信息技术有限公司与合资公司、平台公司汾东集团签约，网站为青禾资讯网。"
+    got = apply_filters(text, spans_of(text, ("COMPANY", "云湖视频集团旗下青禾动力信息技术有限公司"),
+                                       ("COMPANY", "合资公司"), ("COMPANY", "平台公司汾东集团"), ("COMPANY", "青禾资讯网")))
+    assert surfaces(text, got) == [("COMPANY", "云湖视频集团"), ("COMPANY", "青禾动力信息技术有限公司"),
+                                   ("COMPANY", "汾东集团")]
+
+
+def test_a_subsidiary_description_is_not_part_of_the_company():
+    text = "近日，青禾铝业有限公司全资控股子公司正式投产。"
+    got = apply_filters(text, spans_of(text, ("COMPANY", "青禾铝业有限公司全资控股子公司")))
+    assert surfaces(text, got) == [("COMPANY", "青禾铝业有限公司")]
+
+
+def test_dates_that_are_no_dates():
+    text = "发布于07:02。连续六年增长，纪念建区40周年，第二届大会，年度计划，依据云发〔2022〕3号文件。"
+    got = apply_filters(text, spans_of(text, ("DATE", "07:02"), ("DATE", "六年"), ("DATE", "40周年"),
+                                       ("DATE", "第二"), ("DATE", "年度"), ("DATE", "2022")))
+    assert got == []
+
+
+def test_date_trimming():
+    text = "自2006年起，园区开始布局。\n6、7月20日上午，项目开工。"
+    got = apply_filters(text, spans_of(text, ("DATE", "2006年起"), ("DATE", "6、7月20日上午")))
+    assert surfaces(text, got) == [("DATE", "2006年"), ("DATE", "7月20日上午")]
+
+
+def test_amounts_without_a_number_and_a_unit_are_dropped():
+    text = "引进亿元项目，一批50亿级项目，完成投资5。新签亿元以上项目。"
+    got = apply_filters(text, spans_of(text, ("AMOUNT", "亿元"), ("AMOUNT", "50"), ("AMOUNT", "5"),
+                                       ("AMOUNT", "亿元以上")))
+    assert surfaces(text, got) == [("AMOUNT", "亿元以上")]
+
+
+def test_a_dangling_range_word_leaves_an_amount():
+    text = "10亿元至20亿元项目有1个。"
+    got = apply_filters(text, spans_of(text, ("AMOUNT", "10亿元至"), ("AMOUNT", "20亿元")))
+    assert surfaces(text, got) == [("AMOUNT", "10亿元"), ("AMOUNT", "20亿元")]

@@ -490,3 +490,25 @@ def test_meta_line_timestamp_offsets() -> None:
     (start, end, iso), = clean.timestamps
     assert page[start:end] == "2021-04-16" and iso == "2021-04-16"
     assert "2021" not in clean.text
+
+
+@pytest.mark.parametrize("marker", ["相关推荐", "拓展阅读", "延伸阅读"])
+def test_related_content_lists_are_footer(marker: str) -> None:
+    original = (f"开发区召开项目推进会\n\n来源：山西日报 2023-06-20 10:03:42\n\n会议强调，要加快项目建设。\n\n{marker}\n\n"
+                "2023-06-20 09:00:00\n\n某某园区又有新项目开工")
+    cleaned = clean_text(original)
+    assert cleaned.text == "开发区召开项目推进会\n会议强调，要加快项目建设。"
+    assert len(cleaned.timestamps) == 1   # the teasers' timestamps are no publication timestamps
+
+
+@pytest.mark.parametrize("line", ["网友评论称，园区的服务越来越好。", "联系我们的企业代表表示，项目进展顺利。",
+                                  "相关新闻发布后，企业纷纷前来洽谈。"])
+def test_a_text_line_that_starts_with_a_footer_word_is_kept(line: str) -> None:
+    original = f"开发区召开项目推进会\n\n来源：山西日报 2023-06-20\n\n会议强调，要加快项目建设。\n\n{line}\n\n项目总投资5亿元。"
+    cleaned = clean_text(original)
+    assert cleaned.text == f"开发区召开项目推进会\n会议强调，要加快项目建设。\n{line}\n项目总投资5亿元。"
+
+
+def test_a_footer_label_followed_by_a_comma_still_starts_the_footer() -> None:
+    original = "开发区召开项目推进会\n\n来源：山西日报 2023-06-20\n\n会议强调，要加快项目建设。\n\n版权所有，侵权必究。\n\n某某网站"
+    assert clean_text(original).text == "开发区召开项目推进会\n会议强调，要加快项目建设。"

@@ -61,3 +61,50 @@ def test_the_span_rules_apply_it_on_every_line():
     text = "标题\n今年和林格尔新区引进了三家企业。\n又有一批企业新落户江北新区。"
     spans = [_span(text, "ZONE", "林格尔新区"), _span(text, "ZONE", "户江北新区")]
     assert _texts(text, apply_filters(text, spans)) == [("ZONE", "和林格尔新区"), ("ZONE", "江北新区")]
+
+
+def test_a_date_takes_the_part_of_the_day_after_it():
+    text = "8月31日下午，考察团来到园区。9日晚，签约仪式举行。"
+    got = apply_filters(text, [_span(text, "DATE", "8月31日"), _span(text, "DATE", "9日")])
+    assert _texts(text, got) == [("DATE", "8月31日下午"), ("DATE", "9日晚")]
+
+
+def test_a_date_does_not_stop_inside_its_digits_or_words():
+    text = "“2015云湖产业对接会”召开。通报了1至5月份情况。2021年即将结束。前11个月完成投资。"
+    got = apply_filters(text, [_span(text, "DATE", "201"), _span(text, "DATE", "1至5月"),
+                               _span(text, "DATE", "2021年即"), _span(text, "DATE", "前11个")])
+    assert _texts(text, got) == [("DATE", "2015"), ("DATE", "1至5月份"), ("DATE", "2021年"), ("DATE", "前11个月")]
+
+
+def test_a_date_is_not_cut_through_a_date_word():
+    text = "新华社云湖4月18日电 园区于1993年4月经批准设立，主体工程10月1日前完成。"
+    got = apply_filters(text, [_span(text, "DATE", "4月18日"), _span(text, "DATE", "1993年4月"),
+                               _span(text, "DATE", "10月1日")])
+    assert _texts(text, got) == [("DATE", "4月18日"), ("DATE", "1993年4月"), ("DATE", "10月1日")]
+
+
+def test_an_amount_is_held_to_its_words():
+    text = "税收160亿元左右，其中亿元以上项目21个，占地约55亩，建成90米LNG动力船，新签约亿元以上项目。"
+    got = apply_filters(text, [_span(text, "AMOUNT", "160亿元左"), _span(text, "AMOUNT", "中亿元以上"),
+                               _span(text, "AMOUNT", "约55亩"), _span(text, "AMOUNT", "90米LN"),
+                               _span(text, "AMOUNT", "约亿元以上")])
+    assert _texts(text, got) == [("AMOUNT", "160亿元左右"), ("AMOUNT", "亿元以上"), ("AMOUNT", "约55亩"),
+                                 ("AMOUNT", "90米"), ("AMOUNT", "亿元以上")]
+
+
+def test_a_name_gives_up_one_character_of_the_next_word():
+    text = "红旗工厂是青禾的发家之地，对于青禾来说意义重大。"
+    got = snap_span(text, _span(text, "COMPANY", "青禾来", text.index("对于")))
+    assert text[got.start:got.end] == "青禾"
+
+
+def test_a_comparison_word_before_an_amount_is_inside_it():
+    text = "工业产值过千亿元，通过5亿元融资。"
+    got = apply_filters(text, [_span(text, "AMOUNT", "千亿元"), _span(text, "AMOUNT", "5亿元")])
+    assert _texts(text, got) == [("AMOUNT", "过千亿元"), ("AMOUNT", "5亿元")]
+
+
+def test_a_qualifier_tagged_alone_joins_the_amount_after_it():
+    text = "工业产值过千亿元。"
+    got = apply_filters(text, [_span(text, "AMOUNT", "过"), _span(text, "AMOUNT", "千亿元")])
+    assert _texts(text, got) == [("AMOUNT", "过千亿元")]

@@ -30,3 +30,37 @@ def test_filter_drops_a_place_tagged_as_zone_and_keeps_the_zone():
     spans = [TaggedSpan("ZONE", 0, 3, 0.9), TaggedSpan("ZONE", 4, 13, 0.9), TaggedSpan("ZONE", 14, 19, 0.9)]
     kept = [text[s.start:s.end] for s in apply_filters(text, spans)]
     assert kept == ["云湖经济技术开发区"]
+
+
+@pytest.mark.parametrize("name, named", [("青禾产业新城核心区", "青禾产业新城"), ("云湖经济技术开发区园区", "云湖经济技术开发区"),
+                                         ("汾东实验区南部片区", "汾东实验区"), ("云湖科创城内", "云湖科创城"),
+                                         ("云湖新区综合保税区", "云湖新区综合保税区"), ("汾东高新区东区", "汾东高新区"),
+                                         ("云湖高新区青禾现代产业园", "云湖高新区青禾现代产业园")])
+def test_function_areas_after_a_zone_are_cut(name, named):
+    from zhie.tagger.zone_words import named_zone_end
+    assert name[:named_zone_end(name)] == named
+
+
+def test_an_administrative_new_area_is_a_place():
+    from zhie.tagger.zone_words import is_district_new_area
+    assert is_district_new_area("浦东新区") and is_district_new_area("上海浦东新区")
+    assert not is_district_new_area("云湖新区") and not is_district_new_area("云湖高新区")
+
+
+@pytest.mark.parametrize("name", ["青禾国际酒店", "云湖体育场", "临空", "云湖国际博览中心"])
+def test_a_span_that_does_not_end_like_a_zone_is_no_zone(name):
+    from zhie.tagger.zone_words import lacks_zone_ending
+    assert lacks_zone_ending(name)
+
+
+@pytest.mark.parametrize("name", ["光谷", "青禾科创城", "云湖新港", "青禾基地", "云湖经开区"])
+def test_zone_endings_without_a_zone_word_are_kept(name):
+    from zhie.tagger.zone_words import lacks_zone_ending
+    assert not lacks_zone_ending(name)
+
+
+@pytest.mark.parametrize("name, verdict", [("甲城至新区", True), ("市城乡一体化示范区", True), ("县现代农业产业园", True),
+                                           ("云湖经开区", False), ("市场监管示范区", False)])
+def test_routes_and_bare_admin_zones(name, verdict):
+    from zhie.tagger.zone_words import is_route_or_bare_admin_zone
+    assert is_route_or_bare_admin_zone(name) is verdict

@@ -2,7 +2,7 @@
 with their arguments from the trigger's sentence (SCHEMA.md 'Events').
 
 Per sentence: triggers from the lexicon minus the negative cases (triggers.py), argument
-candidates from rules (roles.py), then scores.  The rules decide which arguments an event
+candidates from rules (roles/), then scores.  The rules decide which arguments an event
 has; an argument's score is the mean of the confidence of the rule that proposed it
 (RULE_SCORES) and, when the learned scorer is present (argument_scorer.json), the
 probability it gives to the proposed role.  Triggers and plain-span arguments leave with
@@ -22,13 +22,13 @@ from .triggers import TRIGGER_POLICIES, TriggerHit, combine_triggers, find_trigg
 RULE_SCORES: dict[str, float] = {
     "party:clause": 0.9, "party:clause+title": 0.75, "kicker": 0.7,
     "amount:after": 0.8, "amount:headline": 0.7, "project:after": 0.85, "project:before": 0.6,
-    "agreement:angle": 0.9, "witness:cue": 0.9,
-    "date:segment": 0.85, "date:sentence": 0.6, "date:in-name": 0.6,
-    "companion:cue": 0.9, "visitor:before": 0.8, "visitor:org": 0.65,
+    "agreement:angle": 0.9, "agreement:object": 0.8, "party:subject": 0.7, "witness:cue": 0.9,
+    "date:segment": 0.85, "date:sentence": 0.6, "date:day": 0.75, "date:in-name": 0.6,
+    "companion:cue": 0.9, "visitor:setting": 0.7, "companion:join": 0.75, "target:dui": 0.75, "target:dui-span": 0.6, "visitor:before": 0.8, "visitor:org": 0.65,
     "target:object": 0.85, "target:object-span": 0.6, "target:to": 0.9, "target:to-span": 0.75,
-    "target:at": 0.75, "target:object-facility": 0.5,
+    "target:at": 0.75, "target:at-span": 0.6, "target:object-place": 0.6, "target:object-facility": 0.5,
     "name:holding+name": 0.85, "name:name+holding": 0.8,
-    "organizer:clause": 0.85, "organizer:body": 0.7, "organizer:name-start": 0.5,
+    "organizer:clause": 0.85, "organizer:body": 0.7, "organizer:name-start": 0.5, "organizer:place": 0.6,
     "chair:cue": 0.9, "attendee:cue": 0.85, "attendee:sentence": 0.6,
 }
 MIN_SCORE = 0.0  # candidates scored below this are dropped (0: the rules alone decide)

@@ -1,7 +1,7 @@
 """Word lists of the event layer: triggers, the markers of the negative cases (SCHEMA.md
 'Not events', GUIDELINES.md §4.4) and the cue words of argument roles.
 
-Everything here is data; the rules that use it live in triggers.py and roles.py.
+Everything here is data; the rules that use it live in triggers.py and roles/.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ HOLDING_VERBS = ("召开", "举行", "举办")
 NOT_MEETING_NOUNS = ("仪式", "活动", "读书班", "培训班", "大赛", "沙龙", "竞赛", "比赛", "展览", "博览")
 # 会 that ends a fair, a show or a party rather than a meeting.
 NOT_MEETING_ENDINGS = ("招聘会", "展销会", "博览会", "交易会", "运动会", "晚会", "联欢会", "音乐会", "庙会", "展会",
-                       "订货会", "采摘会")
+                       "订货会", "采摘会", "博会", "交会", "贸会")   # 博会/交会/贸会: a fair's short name (某博会, 某交会)
 
 # --- negative cases -------------------------------------------------------------------------
 # Plans and exhortations: a marker in the clause before the trigger.
@@ -45,7 +45,7 @@ VISIT_SETTING_NEXT = ("中，", "中,", "过程中，", "过程中,", "期间，
 VISIT_NOUN_PREV = ("此次", "这次", "本次", "该次", "一次", "一周一", "上次", "的")
 # Aggregate statistics and noun uses of a SIGN trigger word.
 SIGN_NOUN_NEXT = ("一批", "仪式", "活动", "金额", "总额", "额", "率", "开工率", "前", "后", "会", "项目", "的", "资金",
-                  "即")
+                  "即", "情况", "重点", "代表", "工作")
 SIGN_NOUN_PREV = ("累计", "新", "已", "引进", "当年", "“", "\"")
 # A signing ceremony named after the signing is a mention of it (SCHEMA: 出席签约仪式, 签约仪式上，X表示)
 CEREMONY_NOUNS = ("仪式", "活动")
@@ -56,7 +56,7 @@ PLEDGE_WORDS = ("承诺书", "责任书", "责任状", "承诺")
 # Movement prepositions that introduce the place visited.
 PLACE_PREPS = ("来到", "走进", "深入", "前往", "赴", "到", "来", "在")
 # Prepositions that end a plain-span place (…赴北京市开展招商考察).
-PLACE_STOPS = ("开展", "进行", "实地", "参加", "举行", "召开", "洽谈", "对接", "的")
+PLACE_STOPS = ("开展", "进行", "实地", "参加", "举行", "召开", "洽谈", "对接", "的", "就")
 # Groups that visit without an entity label (a plain-span visitor).
 VISITOR_GROUPS = ("考察团", "调研组", "观摩团", "代表团", "专家团队", "委员们", "企业家们", "客商们", "与会人员",
                   "与会领导", "与会代表")

@@ -40,12 +40,19 @@ _PLAN_OPENING_RE = re.compile(
     r"(?:(?:并|还|也|更|就)?(?:要|将|拟|计划|力争|争取|准备|打算)|下一步|今后|下步)")
 # A meeting noun at the end of a name: not the 会 of 社会, 协会, 商会, 委员会, 会员, 会长 ….
 _MEETING_END_RE = re.compile(
-    r"(?:座谈会|会议|大会|论坛|峰会|座谈(?!会)|(?<![社协商学工委事都机体领融])会(?![员长展所同计谈商议]))")
+    r"(?:座谈会|会议|大会|论坛|峰会|座谈(?!会)|(?<![社协商学工委事都机体领融善字])会(?![员长展所同计谈商议]))")
 # between a meeting name and its verb: a closing quote, an aside in brackets ((简称“华交会”)), a date
 # (于11月8日, 28日), a place (在济南), a manner (成功, 隆重)
 _LEFT_GLUE_RE = re.compile(r"^[”\"’]?(?:[(（][^()（）]{1,20}[)）])?(?:于?[0-9０-９一二三四五六七八九十]{1,4}[月日号](?:[0-9０-９一二三四五六七八九十]{1,2}[日号])?"
                            r"(?:[上下]午|晚)?)?(?:在[^，,。；;]{1,16}?)?(?:成功|顺利|隆重|胜利|正式|如期|圆满|盛大)?$")
 _LEAD_RE = re.compile(r"^(?:[▲■●#\s]|本刊讯|本站讯|本网讯|讯)*")
+# What stands before a meeting name without being part of it: a dateline (某某网某地4月24日电), a
+# reporter's bracket ((记者 某某)), who hosts it (由某局主办的), its theme (以“…”为主题的).
+_NAME_PREFIX_RE = re.compile(
+    r"(?:[\s▲■●#]*[^\s，,。（(]{0,20}?[0-9０-９]{1,2}月[0-9０-９]{1,2}日电)?"
+    r"(?:\s*[(（][^()（）]{0,24}(?:记者|通讯员|报道|摄)[^()（）]{0,24}[)）])?\s*"
+    r"(?:由[^，,。；;]{2,40}?(?:联合)?(?:主办|承办|举办|指导)的|以“[^”]{1,40}”为主题的)?"
+    r"(?:在(?!线)|一场|一次)?")
 
 
 @dataclass
@@ -106,10 +113,21 @@ def _plan_before(sv: SentenceView, pos: int) -> bool:
     return ss < cs and bool(_PLAN_OPENING_RE.search(_plain(sv, ss, cs)))
 
 
+# A habit word that names a group (常态化督导组, 定期巡查组) says what the group is, not that the
+# event is habitual.
+_GROUP_NAME_RE = re.compile(r"^[\u4e00-\u9fff]{0,3}?(?:组|团|队)")
+
+
 def _habit_before(sv: SentenceView, pos: int) -> bool:
     ss, _ = sv.segment(pos)
     before = _plain(sv, ss, pos)
-    return any(h in before for h in HABIT_MARKERS) or bool(_EVERY_RE.search(before))
+    for h in HABIT_MARKERS:
+        i = before.find(h)
+        while i >= 0:
+            if not _GROUP_NAME_RE.match(before, i + len(h)):
+                return True
+            i = before.find(h, i + 1)
+    return bool(_EVERY_RE.search(before))
 
 
 def _method(sv: SentenceView, pos: int) -> bool:
@@ -187,7 +205,8 @@ _MEETING_LIST_RE = re.compile(r"(?:会|会议|座谈|论坛|峰会)(?:[、和及
 def _not_a_meeting(name: str) -> bool:
     """A fair or a show (招聘会, 博览会), or a list of meetings (推进会、调度会等会议, 各类座谈会)."""
     listed = bool(_MEETING_LIST_RE.search(name))
-    return name.endswith(NOT_MEETING_ENDINGS) or listed or any(w in name for w in ("各类", "系列", "多场", "各种"))
+    fair = name.endswith(NOT_MEETING_ENDINGS) or name.split("暨")[0].endswith(NOT_MEETING_ENDINGS)  # 某博会暨签约仪式
+    return fair or listed or any(w in name for w in ("各类", "系列", "多场", "各种"))
 
 
 def _strip_name(sv: SentenceView, start: int, end: int) -> tuple[int, int] | None:
@@ -216,10 +235,24 @@ def _joined_ceremony_end(sv: SentenceView, end: int, s: int) -> int | None:
     return None
 
 
+def _quote_start(sv: SentenceView, cs: int, s: int) -> int:
+    """A clause start that falls inside quotes (“甲，乙”推介会) moves back to the opening quote."""
+    text = sv.full[cs:s]
+    close = text.find("”")
+    if close < 0 or "“" in text[:close]:
+        return cs
+    line = max(sv.start, sv.full.rfind("\n", sv.start, cs) + 1)
+    opening = sv.full.rfind("“", line, cs)
+    if opening < 0 or "”" in sv.full[opening:cs]:
+        return cs
+    return opening
+
+
 def meeting_name_before(sv: SentenceView, s: int) -> tuple[int, int] | None:
     """``X会(在某地)(成功)召开``: the name runs from the clause start (or line start) to the meeting noun."""
     cs, _ = sv.clause(s)
     cs = max(cs, sv.full.rfind("\n", cs, s) + 1)
+    cs = _quote_start(sv, cs, s)
     best = None
     for m in _MEETING_END_RE.finditer(sv.full, cs, s):
         end = m.end()
@@ -234,8 +267,9 @@ def meeting_name_before(sv: SentenceView, s: int) -> tuple[int, int] | None:
         return None
     lead = _LEAD_RE.match(sv.full[cs:best])
     start = cs + (lead.end() if lead else 0)
-    if start >= best or any(v in sv.full[start:best] for v in HOLDING_VERBS):
-        return None
+    start += _NAME_PREFIX_RE.match(sv.full, start, best).end() - start
+    if start >= best or any(v in sv.full[start:best] for v in HOLDING_VERBS) or sv.full.startswith("由", start):
+        return None   # 由甲会、乙会举办的…: who holds it, not its name
     return _strip_name(sv, start, best)
 
 
@@ -300,7 +334,13 @@ class TriggerKind:
 
 def _sign_count(c: _Candidate) -> bool:
     count = _COUNT_RE.search(c.rest)
-    return bool(count and count.start() > (1 if c.rest.startswith("了") else 0))
+    if not count:
+        return False
+    if count.start() > (1 if c.rest.startswith("了") else 0):
+        return True
+    # a count right after the verb: one ceremony signs a few (签约三个项目); a total or many is a
+    # statistic (共签约5个项目, 签约360个项目)
+    return c.prev3.endswith(("共", "累计", "共计", "总计", "合计")) or bool(re.match(r"[0-9０-９]{2,}|\S*[十百千万]", count.group()))
 
 
 PLAN = Filter("plan", lambda c: _plan_before(c.sv, c.s), "将举行签约仪式, 拟于下月赴…考察")
@@ -335,6 +375,7 @@ SIGN_FILTERS = (
     Filter("pledge", lambda c: any(w in c.rest for w in PLEDGE_WORDS), "签订承诺书/目标责任书"),
     PLAN, METHOD, SERIES,
     Filter("list", lambda c: c.nxt[:1] == "、", "引进签约、落地开工 (a noun in a list)"),
+    Filter("quoted-word", lambda c: "“" in c.prev3[-2:] and c.nxt[:1] in ("”", "\""), "“云签约”项目 (a quoted name)"),
 )
 VISIT_FILTERS = (
     Filter("noun-next", lambda c: not c.after.startswith(VISIT_SETTING_NEXT)
@@ -385,12 +426,23 @@ def _holding_hit(c: _Candidate) -> "TriggerHit | str":
     return "no meeting name next to the verb"
 
 
+def _ceremony_before(sv: SentenceView, pos: int) -> bool:
+    """The last gathering named in the paragraph before ``pos`` is a ceremony or an activity, not a meeting."""
+    para = sv.full.rfind("\n", 0, sv.start) + 1
+    text = sv.full[para:pos]
+    last_ceremony = max((text.rfind(n) for n in NOT_MEETING_NOUNS + ("签约",)), default=-1)
+    last_meeting = max((m.start() for m in _MEETING_END_RE.finditer(text)), default=-1)
+    return last_ceremony > last_meeting
+
+
 def _chair_hit(c: _Candidate) -> "TriggerHit | str":
     if _MEETING_END_RE.match(c.rest):
         return TriggerHit(MEETING, c.s, c.e, "chair", 0.75)  # 主持会议, 主持推介会
     if c.rest == "" or c.rest.startswith("并"):
         if any(n in c.sv.text for n in NOT_MEETING_NOUNS) or "签约" in c.sv.text:
             return "a ceremony or signing is chaired (…出席签约仪式，…主持。)"
+        if _ceremony_before(c.sv, c.s):
+            return "the paragraph's gathering is a ceremony (…出席仪式。…致辞，…主持。)"
         return TriggerHit(MEETING, c.s, c.e, "chair", 0.7)
     return "no meeting after 主持"
 

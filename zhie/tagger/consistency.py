@@ -4,8 +4,20 @@ Within one article the same name is the same entity (GUIDELINES §10.5).  The ta
 window at a time, so a name found in the headline can be missed in the body, or tagged ZONE in one
 sentence and PROJECT in another.  After the span rules:
 
-1. a name string tagged with several labels takes the label of its highest total score;
-2. an untagged occurrence of a name that was tagged elsewhere in the document is tagged too, when it
+1. one name, one span: a mention tagged shorter than a longer form of the same name tagged elsewhere
+   in the article, where the text goes on with the rest of that form, takes the longer form
+   (某某经济区 | (某某区) → 某某经济区(某某区) when that is tagged once), absorbing any span of the
+   same label inside it (a name split in two);
+2. a person's name tagged with one character more or less than the same name elsewhere in the
+   article (某某 | 某某某, 某某某 | 某某某仔细) takes the form tagged more often;
+3. a person or company name that is a place name in jieba's dictionary and that the article also
+   writes as a place (哈尔滨 | 哈尔滨市, 吉林 | 吉林省) is a place, not an OFFICIAL or COMPANY: dropped;
+4. a name string tagged with several labels takes the label of its highest total score;
+5. a company's short form (GUIDELINES §10.5): the name without its legal form, one leading place
+   (never 中国) and a closing trade word (广东某某实业有限公司 → 某某实业, 某某) is a COMPANY where the
+   article writes it on its own, at word edges and outside every other span, unless it is a common
+   word of jieba's dictionary or a place;
+6. an untagged occurrence of a name that was tagged elsewhere in the document is tagged too, when it
    overlaps no other span, is not glued inside a longer run of letters or digits, and the name is long
    enough to be unambiguous (``MIN_CHARS``).
 """
@@ -14,9 +26,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .base import TaggedSpan
+from .word_boundaries import is_place_word, word_edges, word_frequency
 
 CONSISTENT_LABELS = ("ZONE", "COMPANY", "ORG", "PROJECT", "OFFICIAL")
 MIN_CHARS = {"ZONE": 4, "COMPANY": 4, "ORG": 4, "PROJECT": 5, "OFFICIAL": 3}
+# A longer form differs by at least two characters and does not end in a function word (a mention
+# tagged 某某的 once is no longer form of 某某).
+MIN_EXTENSION = 2
+FUNCTION_CHARS = set("的地得了和与及或在是将对把被从向等")
 PROPAGATED_SCORE = 0.9  # a propagated mention's score is this times the best score of its name
 
 
@@ -67,6 +84,151 @@ def _propagate(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     return sorted(spans + added, key=lambda s: (s.start, s.end)) if added else spans
 
 
+def _longest_forms(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    forms: dict[str, set[str]] = defaultdict(set)
+    for s in spans:
+        if s.label in CONSISTENT_LABELS:
+            forms[s.label].add(text[s.start:s.end])
+    out: list[TaggedSpan] = []
+    k = 0
+    while k < len(spans):
+        s = spans[k]
+        name = text[s.start:s.end]
+        longer = [f for f in forms.get(s.label, ()) if len(f) >= len(name) + MIN_EXTENSION and f.startswith(name)
+                  and f[-1] not in FUNCTION_CHARS and text.startswith(f, s.start)] if s.label in CONSISTENT_LABELS else []
+        if longer:
+            end = s.start + max(map(len, longer))
+            j = k + 1
+            while j < len(spans) and spans[j].start < end:
+                if spans[j].label != s.label or spans[j].end > end:
+                    break
+                j += 1
+            if j >= len(spans) or spans[j].start >= end:
+                out.append(TaggedSpan(s.label, s.start, end, min(x.score for x in spans[k:j])))
+                k = j
+                continue
+        out.append(s)
+        k += 1
+    return out
+
+
+PLACE_SUFFIXES = tuple("省市县区镇乡村州")
+NOT_PLACE_LABELS = ("OFFICIAL", "COMPANY")
+
+
+def _drop_places(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    verdict: dict[str, bool] = {}
+    out = []
+    for s in spans:
+        if s.label in NOT_PLACE_LABELS:
+            name = text[s.start:s.end]
+            if name not in verdict:
+                verdict[name] = is_place_word(name) and any(
+                    text.startswith(suffix, m + len(name)) for m in _occurrences(text, name) for suffix in PLACE_SUFFIXES)
+            if verdict[name]:
+                continue
+        out.append(s)
+    return out
+
+
+def _occurrences(text: str, name: str):
+    at = text.find(name)
+    while at >= 0:
+        yield at
+        at = text.find(name, at + 1)
+
+
+LEGAL_FORMS = ("股份有限公司", "有限责任公司", "集团股份有限公司", "集团有限公司", "集团公司", "股份公司",
+               "有限公司", "总公司", "公司", "集团")
+# A name that ends in a bare 公司 is as often a description (环卫公司, 某某研发公司) as a name: no short forms.
+DESCRIPTIVE_FORMS = ("总公司", "公司")
+PLACE_PREFIX_ENDINGS = tuple("省市县区")
+NATIONAL_WORDS = ("中国", "中华", "全国", "国家", "亚洲", "世界", "国际")
+COMMON_WORD_FREQ = 500   # a short form this frequent in jieba's dictionary is a common word (新华, 实业)
+
+
+def _strip_place(name: str) -> str:
+    """``name`` without one leading province, city or county (广东某某 → 某某); a national word
+    (中国, 中华) is part of the name (中国某某)."""
+    for n in (3, 2, 4):
+        head = name[:n]
+        if head in NATIONAL_WORDS or len(name) - n < 2:
+            continue
+        if is_place_word(head) or (n >= 3 and head.endswith(PLACE_PREFIX_ENDINGS)):
+            return name[n:]
+    return name
+
+
+def company_short_forms(name: str) -> list[str]:
+    """Short forms of a full company name: 广东某某实业有限公司 → [某某实业, 某某]."""
+    form = next((f for f in LEGAL_FORMS if name.endswith(f) and len(name) - len(f) >= 2), None)
+    if form is None or form in DESCRIPTIVE_FORMS:
+        return []   # only names written with their legal form have short forms (not 某某快递公司)
+    base = name[:-len(form)]
+    if any(ch in base for ch in "()（）"):
+        return []
+    core = _strip_place(base)
+    out = [core] if core != name else []
+    words = [core[a:b] for a, b in word_edges(core)]
+    if len(core) >= 4 and len(words) >= 2 and len(words[-1]) == 2:
+        out.append(core[:-2])
+    return [f for f in out if len(f) >= 2 and word_frequency(f) < COMMON_WORD_FREQ and not is_place_word(f)]
+
+
+def _at_word_edges(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    cuts = {0, len(line)} | {b for _, b in word_edges(line)}
+    return start - line_start in cuts and end - line_start in cuts
+
+
+def _short_forms(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    shorts: dict[str, tuple[str, float]] = {}
+    for s in spans:
+        if s.label == "COMPANY":
+            for f in company_short_forms(text[s.start:s.end]):
+                shorts[f] = (s.label, max(shorts.get(f, ("", 0.0))[1], s.score))
+    if not shorts:
+        return spans
+    taken = bytearray(len(text))
+    for s in spans:
+        taken[s.start:s.end] = b"\x01" * (s.end - s.start)
+    added = []
+    for short in sorted(shorts, key=len, reverse=True):
+        label, score = shorts[short]
+        for at in _occurrences(text, short):
+            end = at + len(short)
+            if not any(taken[at:end]) and not _glued(text, at, end) and _at_word_edges(text, at, end):
+                added.append(TaggedSpan(label, at, end, round(score * PROPAGATED_SCORE, 4)))
+                taken[at:end] = b"\x01" * len(short)
+    return sorted(spans + added, key=lambda s: (s.start, s.end)) if added else spans
+
+
+def _person_forms(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    counts: dict[str, int] = defaultdict(int)
+    for s in spans:
+        if s.label == "OFFICIAL":
+            counts[text[s.start:s.end]] += 1
+    if len(counts) < 2:
+        return spans
+    out = []
+    for k, s in enumerate(spans):
+        name = text[s.start:s.end]
+        if s.label == "OFFICIAL":
+            nxt = spans[k + 1].start if k + 1 < len(spans) else len(text)
+            longer = text[s.start:s.end + 1]
+            shorter = name[:-1]
+            if (s.end < nxt and longer != name and counts.get(longer, 0) > counts[name]
+                    and longer[-1] not in FUNCTION_CHARS):
+                s = TaggedSpan("OFFICIAL", s.start, s.end + 1, s.score)
+            elif len(shorter) >= 2 and counts.get(shorter, 0) > counts[name]:
+                s = TaggedSpan("OFFICIAL", s.start, s.end - 1, s.score)
+        out.append(s)
+    return out
+
+
 def make_consistent(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     """Sorted, non-overlapping ``spans`` of the cleaned ``text`` with consistent labels and mentions."""
-    return _propagate(text, _vote_labels(text, spans))
+    voted = _vote_labels(text, _drop_places(text, _person_forms(text, _longest_forms(text, spans))))
+    return _propagate(text, _short_forms(text, voted))

@@ -3,30 +3,56 @@
 - a name does not begin or end inside a word (word_boundaries.py, jieba's dictionary);
 
 - no surrounding quotes, brackets or book-title marks inside a span;
-- bylines are not OFFICIALs: a name alone in brackets closing a paragraph ((魏亚东)),
-  a name after ■ at a line start, a name standing alone on the last line;
+- bylines are not OFFICIALs: a name alone in brackets closing a paragraph ((魏亚东)), a name in a
+  credit bracket after 记者 or 通讯员 ((记者某某 通讯员某某某)),
+  a name after ■ at a line start, a name standing alone on the last line; and no name of any label
+  is written right after a credit word (实习生 某某摄, 文/图 某某集团);
+- an OFFICIAL ending like a place (某某镇, 某某县) is a place;
 - 习近平 inside the doctrine name 习近平新时代中国特色社会主义思想 is not an OFFICIAL;
 - an AMOUNT holds a numeral (a lone qualifier such as 达 or 约 cut off by the tagger is dropped);
 - a company name takes the longest form as written: a legal-form suffix written right after a
   COMPANY span (大金重工 + 公司) belongs to it; a suffix tagged alone right after a name
   (北京亦庄智能城市研究院 + 有限公司) makes the two one COMPANY; a suffix standing alone
   (集团, 集团公司 used as an anaphor) is no name and is dropped; an ORG whose name ends in
-  公司 is a COMPANY (GUIDELINES §2.3);
+  公司 is a COMPANY (GUIDELINES §2.3); a web site (某某网) is no COMPANY, 甲集团旗下乙有限公司 is
+  two, 甲有限公司全资子公司 is 甲有限公司, and a generic company noun (合资公司, 平台公司) is no name
+  (company_parts);
 - a name (ZONE, OFFICIAL, COMPANY, ORG, PROJECT) has at least two characters;
+- a name does not run over a paragraph break (one_line);
+- two ZONE spans written together, each with a zone word, are one ZONE (the longest name as
+  written: 综改区晋中开发区), and an area named only by its function or direction after a zone's name
+  (核心区, 园区, 南部片区) or a closing locative (内) is not part of the ZONE (GUIDELINES §10.23) —
+  zone_names;
+- a closing bracket whose opening bracket is inside the span stays (某某经济区(某某区));
 - a ZONE is a named zone (SCHEMA, "Span rules seen on real web and news-wire pages"): a span with no
   zone word that ends like an administrative place, port, road or bridge (城关镇, 某某区, 某某港, 某某大桥)
   is no ZONE, nor is a zone-type phrase with no name of its own (综合保税区, 国家级经济技术开发区,
-  临空经济区) — see zone_words.py;
+  临空经济区), nor an administrative district named 某某新区 (浦东新区), nor a span with no zone
+  word that does not end like a zone (某某酒店, 某某体育场), nor a route (甲至乙新区) or a 市/县 zone
+  with no name of its own (市城乡一体化示范区) — see zone_words.py (is_not_named_zone);
+- a DATE is a point or period of the calendar: a clock time alone (07:02, page furniture), a single
+  character (年 of 年度, 来 of 下来), digits glued into a long serial number (索引号, image file
+  names), a duration (六年, 一周), an anniversary (40周年), an ordinal (第二), 年度 meaning "annual"
+  or a year in a document number (〔2022〕) is no DATE; a closing 起 (自2006年起) is left out, like 截至
+  before it, and so is a list number before it (6、7月20日);
+- a comparison word tagged alone right before an AMOUNT is part of it (过 | 千亿元 → 过千亿元);
+- an AMOUNT has a number and a unit: a bare number (50 of 50亿级), a bare scale (亿元 of 亿元项目) is no
+  AMOUNT; it does not end in a dangling 至 or 到 (10亿元至 → 10亿元) nor start with 等 (等亿元以上);
 - a number without a unit followed by a counting word (282.38万人次, 520万单) is a count, not an
   AMOUNT (10亿元以上项目 keeps its span: it ends in a unit).
 """
 from __future__ import annotations
 
-from .base import TaggedSpan
-from .word_boundaries import snap_to_words
-from .zone_words import is_unnamed_zone_type, is_place_not_zone
+import re
 
-WRAPPERS = "“”\"'‘’《》〈〉（）()【】[]「」『』 \u3000\n\t、，,。；;：:"
+from .base import TaggedSpan
+from .word_boundaries import COMPARISON_WORDS, snap_to_words
+from .zone_words import has_zone_word, is_not_named_zone, named_zone_end
+
+WRAPPERS = "“”\"'‘’《》〈〉（）()【】[]「」『』〔〕［］ \u3000\n\t、，,。；;：:·•"
+# Closing brackets and quotes and their opening ones (a closing one opened inside a span stays in it).
+_PAIRS = {")": "(", "）": "（", "】": "【", "]": "[", "〕": "〔", "］": "［", "」": "「", "』": "『", "》": "《",
+          "〉": "〈", "’": "‘", "”": "“"}
 OPEN_BRACKETS = "(（"
 CLOSE_BRACKETS = ")）"
 DOCTRINE = "新时代中国特色社会主义思想"
@@ -38,6 +64,9 @@ def strip_wrappers(text: str, span: TaggedSpan) -> TaggedSpan | None:
     while s < e and text[s] in WRAPPERS:
         s += 1
     while e > s and text[e - 1] in WRAPPERS:
+        opening = _PAIRS.get(text[e - 1])
+        if opening is not None and text.count(opening, s, e - 1) > text.count(text[e - 1], s, e - 1):
+            break   # the bracket closes one opened inside the span: 某某经济区(某某区) keeps it
         e -= 1
     if s >= e:
         return None
@@ -50,7 +79,21 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return a, (len(text) if b < 0 else b)
 
 
+CREDIT_WORDS = ("记者", "通讯员", "实习生", "摄影", "编辑", "特约撰稿", "文/图", "文／图", "图/文", "图／文")
+PLACE_SUFFIX_CHARS = "省市县区镇乡村"
+
+
+def is_credit(text: str, span: TaggedSpan) -> bool:
+    """Any name written right after a credit word (实习生 某某摄, 记者 某某): a byline, whatever its label."""
+    if span.label not in NAME_LABELS:
+        return False
+    a = text.rfind("\n", 0, span.start) + 1
+    return text[a:span.start].rstrip(" \u3000").endswith(CREDIT_WORDS)
+
+
 def is_byline(text: str, span: TaggedSpan) -> bool:
+    if is_credit(text, span):
+        return True
     if span.label != "OFFICIAL":
         return False
     s, e = span.start, span.end
@@ -63,6 +106,11 @@ def is_byline(text: str, span: TaggedSpan) -> bool:
             return True
         if tail[:1] in CLOSE_BRACKETS and tail[1:].strip() in ("。",):
             return True
+    # (记者某某 通讯员某某) / (记者某某)国务院…: names in a credit bracket after a credit word
+    opened = max(before.rfind("("), before.rfind("（"))
+    if opened >= 0 and not any(ch in before[opened:] for ch in ")）。") and (
+            any(word in before[opened:] for word in CREDIT_WORDS)) and any(ch in after[:30] for ch in ")）"):
+        return True
     # ■ 何志敏 at a line start
     if before.strip() in ("■", "□", "◆", "●", "文/", "文／", "记者", "通讯员", "作者：", "作者:", "责任编辑：", "编辑："):
         return True
@@ -93,6 +141,51 @@ def _suffix_after(text: str, end: int) -> int:
     return end
 
 
+def one_line(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    """A name does not run over a paragraph break: a name span with a line break inside keeps its
+    longest line part, or its last part when a span of the same label follows right after it
+    (a caption's 某某摄 + 和 | 林格尔新区 → 和 + 林格尔新区, joined by zone_names)."""
+    out = []
+    for k, span in enumerate(spans):
+        surface = text[span.start:span.end]
+        if span.label in NAME_LABELS and "\n" in surface:
+            parts, pos = [], span.start
+            for piece in surface.split("\n"):
+                parts.append((pos, pos + len(piece)))
+                pos += len(piece) + 1
+            nxt = spans[k + 1] if k + 1 < len(spans) else None
+            if nxt is not None and nxt.start == span.end and nxt.label == span.label and parts[-1][1] > parts[-1][0]:
+                a, b = parts[-1]
+            else:
+                a, b = max(parts, key=lambda p: (p[1] - p[0], p[0]))
+            if b <= a:
+                continue
+            span = TaggedSpan(span.label, a, b, span.score)
+        out.append(span)
+    return out
+
+
+def zone_names(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    """Apply the zone span rules to sorted, non-overlapping spans: two ZONEs written together, each
+    with a zone word, are one name (GUIDELINES §1, the longest name as written: 综改区晋中开发区), and
+    a function area or locative after a zone's name is left out (某某新城核心区 → 某某新城, §10.23)."""
+    out: list[TaggedSpan] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (span.label == "ZONE" and prev is not None and prev.label == "ZONE" and prev.end == span.start
+                and has_zone_word(text[prev.start:prev.end]) and has_zone_word(text[span.start:span.end])
+                and text[prev.end - 1] not in WRAPPERS and text[span.start] not in WRAPPERS):
+            out[-1] = TaggedSpan("ZONE", prev.start, span.end, min(prev.score, span.score))
+            continue
+        out.append(span)
+    for k, span in enumerate(out):
+        if span.label == "ZONE":
+            end = span.start + named_zone_end(text[span.start:span.end])
+            if end < span.end:
+                out[k] = TaggedSpan("ZONE", span.start, end, span.score)
+    return out
+
+
 def company_names(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     """Apply the company-suffix rules to sorted, non-overlapping spans."""
     out: list[TaggedSpan] = []
@@ -115,27 +208,139 @@ def company_names(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     return out
 
 
+# Company nouns that name no company (合资公司 used as an anaphor, 平台公司 describing one).
+GENERIC_COMPANY_NOUNS = ("合资公司", "平台公司", "子公司", "母公司", "控股公司", "全资子公司", "控股子公司",
+                         "全资控股子公司", "新公司", "该公司", "本公司", "这家公司", "龙头企业")
+_SUBSIDIARY_TAIL = ("全资控股子公司", "全资子公司", "控股子公司", "子公司")
+
+
+def amount_qualifiers(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    """A comparison word tagged alone right before an AMOUNT (过 | 千亿元, 超过 | 5亿元) is part of it."""
+    out: list[TaggedSpan] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (span.label == "AMOUNT" and prev is not None and prev.label == "AMOUNT" and prev.end == span.start
+                and text[prev.start:prev.end] in QUALIFIER_WORDS):
+            out[-1] = TaggedSpan("AMOUNT", prev.start, span.end, min(prev.score, span.score))
+            continue
+        out.append(span)
+    return out
+
+
+def company_parts(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    """COMPANY spans held to one company each (GUIDELINES §2.4): a web site (某某网, 某某 + 网) is no
+    COMPANY; 甲集团旗下乙有限公司 is two; 甲有限公司全资子公司 is 甲有限公司; a generic company noun
+    (合资公司, 平台公司) is no name, alone or before one (平台公司某某集团 → 某某集团)."""
+    out = []
+    for span in spans:
+        if span.label != "COMPANY":
+            out.append(span)
+            continue
+        s, e = span.start, span.end
+        name = text[s:e]
+        if name.endswith("网") or text.startswith("网", e):
+            continue
+        if name in GENERIC_COMPANY_NOUNS:
+            continue
+        for noun in sorted(GENERIC_COMPANY_NOUNS, key=len, reverse=True):
+            if name.startswith(noun) and len(name) - len(noun) >= 2:
+                s += len(noun)
+                name = text[s:e]
+                break
+        for tail in _SUBSIDIARY_TAIL:
+            inner = name[:-len(tail)]
+            if name.endswith(tail) and inner.endswith(COMPANY_SUFFIXES) and len(inner) >= 4:
+                e -= len(tail)
+                name = text[s:e]
+                break
+        at = name.find("旗下")
+        if 2 <= at and len(name) - at - 2 >= 2:
+            out.append(TaggedSpan("COMPANY", s, s + at, span.score))
+            out.append(TaggedSpan("COMPANY", s + at + 2, e, span.score))
+            continue
+        out.append(span if (s, e) == (span.start, span.end) else TaggedSpan("COMPANY", s, e, span.score))
+    return out
+
+
 def is_count(text: str, span: TaggedSpan) -> bool:
     """A bare number (no unit: it ends in a numeral, 多 or 余) followed by a counting word."""
     last = text[span.end - 1]
     return (last in NUMERALS or last in "多余.") and text.startswith(COUNT_WORDS, span.end)
 
 
+# Comparison words tagged alone before an AMOUNT that join it (a lone 达 or 约 stays out, GUIDELINES §2.7).
+QUALIFIER_WORDS = set(COMPARISON_WORDS)
+_LIST_NUMBER = re.compile(r"\d{1,2}、")
+_CLOCK_ONLY = re.compile(r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?")
+_LONG_DIGIT_RUN = re.compile(r"\d{9,}")
+
+
+def trim_number(text: str, span: TaggedSpan) -> TaggedSpan:
+    """A DATE without its closing 起 or an opening list number (6、); an AMOUNT without a dangling
+    至/到 or a leading 等."""
+    s, e = span.start, span.end
+    if span.label == "DATE":
+        if e - s > 1 and text[e - 1] == "起":
+            e -= 1
+        listed = _LIST_NUMBER.match(text, s, e)
+        if listed and listed.end() < e:
+            s = listed.end()    # 6、7月20日: the 6、 numbers a list item
+    elif span.label == "AMOUNT":
+        while e - s > 1 and text[e - 1] in "至到和、":
+            e -= 1
+        while e - s > 1 and text[s] in "等":
+            s += 1
+    return span if (s, e) == (span.start, span.end) else TaggedSpan(span.label, s, e, span.score)
+
+
+_DURATION = re.compile(r"(?:\d{1,2}|[一二两三四五六七八九十几多数]+)(?:年|周|个月|天|周年)|\d+周年")
+_ORDINAL = re.compile(r"第[0-9零〇一二两三四五六七八九十百]+")
+NOT_DATES = ("年度", "目前", "当前", "如今", "现在")
+
+
+def is_not_date(text: str, span: TaggedSpan) -> bool:
+    """A clock time alone, a single character, digits of a serial number or file name, a duration
+    (六年, 2年, 一周), an anniversary (40周年), an ordinal (第二 of 第二十二届), 年度 as "annual", the
+    deictic now, or a year inside a document number (某发〔2022〕2号)."""
+    surface = text[span.start:span.end]
+    return (len(surface) < 2 or surface in NOT_DATES or bool(_CLOCK_ONLY.fullmatch(surface))
+            or bool(_LONG_DIGIT_RUN.search(surface)) or bool(_DURATION.fullmatch(surface))
+            or bool(_ORDINAL.fullmatch(surface))
+            or (text[span.start - 1:span.start] in "〔[［" and text[span.end:span.end + 1] in "〕]］" and span.start > 0
+                and span.end < len(text)))
+
+
+_NUMBER_ONLY = re.compile(r"[0-9０-９.零〇一二两三四五六七八九十百千多余几数]+")
+_BARE_UNIT = re.compile(r"[万亿]+元?")
+
+
+def is_not_amount(text: str, span: TaggedSpan) -> bool:
+    """No numeral; a bare number with no unit (the 50 of 50亿级); a bare scale (亿元 of 亿元项目,
+    GUIDELINES §10.24; 亿元以上 is an AMOUNT); a count (is_count)."""
+    surface = text[span.start:span.end]
+    return (not NUMERALS.intersection(surface) or bool(_NUMBER_ONLY.fullmatch(surface))
+            or bool(_BARE_UNIT.fullmatch(surface)) or is_count(text, span))
+
+
 def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     spans = snap_to_words(text, sorted(spans, key=lambda s: (s.start, s.end)))
     spans = company_names(text, sorted(spans, key=lambda s: (s.start, s.end)))
+    spans = amount_qualifiers(text, company_parts(text, zone_names(text, one_line(text, spans))))
     out = []
     for span in spans:
         span = strip_wrappers(text, span)
         if span is None or is_byline(text, span) or is_doctrine(text, span):
             continue
+        span = trim_number(text, span)
+        if span.label == "DATE" and is_not_date(text, span):
+            continue
         if span.label in NAME_LABELS and span.end - span.start < 2:
             continue
-        if span.label == "ZONE" and (is_place_not_zone(text[span.start:span.end])
-                                     or is_unnamed_zone_type(text[span.start:span.end])):
+        if span.label == "OFFICIAL" and span.end - span.start >= 3 and text[span.end - 1] in PLACE_SUFFIX_CHARS:
+            continue    # 某某镇, 某某县: a place, not a person
+        if span.label == "ZONE" and is_not_named_zone(text[span.start:span.end]):
             continue
-        if span.label == "AMOUNT" and (not NUMERALS.intersection(text[span.start:span.end])
-                                       or is_count(text, span)):
+        if span.label == "AMOUNT" and is_not_amount(text, span):
             continue
         out.append(span)
     return out

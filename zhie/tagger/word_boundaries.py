@@ -8,9 +8,22 @@ unknown words) of the span's line tells where the words are:
   character up (落户 + 江北新区: 户 leaves);
 - a span that ends inside a word is extended to the word's end when that is at most two characters
   further and the word ends like the span's label (a zone word's last character such as 区, 园,
-  城, 港; a legal form such as 公司, 集团): 郑州航空港实|验区 → 郑州航空港实验区.
+  城, 港; a legal form such as 公司, 集团): 郑州航空港实|验区 → 郑州航空港实验区; or when the span
+  is the start of one dictionary word of four characters or more (某某基|因 → the whole word);
+- a span that takes one character of the next word gives it up (某某|来说 → 某某).
 A move that would overlap another span, or leave fewer than two characters, is not made.
-People's names are left alone (jieba's dictionary knows few of them).
+People's names are left alone (jieba's dictionary knows few of them).  ``is_place_word`` reads the
+dictionary's place names (part of speech ns) for the rules that tell places from names.
+
+DATE and AMOUNT spans are held to the words of their numbers (``snap_number_span``):
+- a span never stops inside a run of digits (201|9 → 2019; 16.|10.2014 → 16.10.2014);
+- a span that ends inside a word takes the rest of that word when it is a date or amount ending
+  (1至5月|份 → 1至5月份, 日|前 → 日前, 160亿元左|右 → 160亿元左右, 11个|月), else gives the word up
+  (2021年|即将 → 2021年);
+- an AMOUNT that starts inside a word leaves it (其|中亿元以上 → 亿元以上), and one that ends
+  inside a run of Latin letters leaves them (90米LN|G → 90米);
+- a comparison word right before an AMOUNT's number is inside it (过|千亿元 → 过千亿元, not 通过);
+- a part of the day written right after a day is part of the DATE (SCHEMA: 3月8日上午, 9日晚).
 """
 from __future__ import annotations
 
@@ -24,6 +37,26 @@ SNAPPED_LABELS = ("ZONE", "COMPANY", "ORG", "PROJECT")
 # The last characters of the words a span of the label may be extended into.
 END_WORDS = {"ZONE": tuple("区园城港谷岛湾"), "COMPANY": ("公司", "集团", "厂", "银行")}
 MAX_EXTENSION = 2
+# Characters a name may end in although the dictionary glues them to the next word (城|内, 三|等).
+NAME_FINAL_CHARS = set("区园城港谷岛湾厂店馆院所站场局委会司团行部社处中心0123456789一二三四五六七八九十")
+
+NUMBER_LABELS = ("DATE", "AMOUNT")
+# Words a DATE or AMOUNT span cut inside is extended to the end of.
+DATE_WORD_ENDINGS = ("月份", "日前", "年底", "年初", "年末", "月底", "月初", "月末", "中旬", "上旬", "下旬", "年代")
+AMOUNT_WORD_ENDINGS = ("左右", "以上", "以下", "之多")
+# Characters that end a date word (a DATE is not cut back through them) and qualifiers that open an AMOUNT.
+DATE_TERMINALS = "年月日号天底初末旬份季周时分秒前后来内间晚午"
+AMOUNT_QUALIFIERS = "约近超逾达过共合总"
+# Comparison words written right before an amount's number, inside its span (GUIDELINES §10.8).
+COMPARISON_WORDS = ("超过", "接近", "将近", "逾", "超", "过", "近")
+_NUMBER_STARTS = set("0123456789０１２３４５６７８９一二两三四五六七八九十百千万亿数几")
+# Words that end in a qualifier character: 签约 + 亿元以上 is no 约亿元以上.
+COMMON_VERBS = ("签约", "节约", "制约", "预约", "履约", "违约", "邀约", "附近", "最近", "临近", "赶超",
+                "到达", "抵达", "下达", "表达", "传达", "通过", "经过", "不过", "总共", "综合", "联合", "结合")
+# Parts of the day that follow a day (日, 号, 天) inside one DATE span.
+DAY_PARTS = ("上午", "下午", "中午", "晚上", "早上", "凌晨", "傍晚", "夜间", "晚间", "晚")
+_NOT_DAY_PART_AFTER_晚 = tuple("会报宴餐饭霞年期辈")
+
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +73,7 @@ def _segmenter():
 def warm_up() -> None:
     """Load jieba's dictionary now rather than on the first document (``Pipeline.load`` calls it)."""
     _segmenter()
+    _place_words()
 
 
 @lru_cache(maxsize=256)
@@ -77,11 +111,15 @@ def snap_span(text: str, span: TaggedSpan) -> TaggedSpan:
         s = a if s - a < b - s else b
     word = _word_around(edges, e)
     endings = END_WORDS.get(span.label)
-    if word is not None and endings:
+    if word is not None:
         a, b = word
         line = text[line_start:line_end]
-        if b - e <= MAX_EXTENSION and line[a:b].endswith(endings):
+        if b - e <= MAX_EXTENSION and endings and line[a:b].endswith(endings):
             e = b
+        elif a <= s and b - e <= MAX_EXTENSION and b - a >= 4:
+            e = b       # the span is the start of one dictionary word: 华大基|因 → 华大基因
+        elif a > s and e - a == 1 and a - s >= 2 and line[a] not in NAME_FINAL_CHARS:
+            e = a       # one character into the next word: 某某|来说 → 某某 (never 某某科创城|内, 某某三|等)
     if e - s < 2 or (s, e) == (span.start - line_start, span.end - line_start):
         return span
     return replace(span, start=s + line_start, end=e + line_start)
@@ -91,7 +129,7 @@ def snap_to_words(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     """Every name span snapped to word edges, unless the move would overlap another span."""
     out = list(spans)
     for i, span in enumerate(spans):
-        moved = snap_span(text, span)
+        moved = snap_number_span(text, span) if span.label in NUMBER_LABELS else snap_span(text, span)
         if moved is span:
             continue
         if any(j != i and other.start < moved.end and moved.start < other.end
@@ -100,3 +138,89 @@ def snap_to_words(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
             continue
         out[i] = moved
     return out
+
+
+def _ascii_digit(ch: str) -> bool:
+    return ch.isascii() and ch.isdigit()
+
+
+def _ascii_alpha(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def snap_number_span(text: str, span: TaggedSpan) -> TaggedSpan:
+    """A DATE or AMOUNT ``span`` with its edges moved to the words of its number (module docstring)."""
+    if span.label not in NUMBER_LABELS:
+        return span
+    s, e = span.start, span.end
+    n = len(text)
+    while e < n and _ascii_digit(text[e - 1]) and _ascii_digit(text[e]):
+        e += 1
+    while s > 0 and (_ascii_digit(text[s]) or text[s] == ".") and (_ascii_digit(text[s - 1]) or (
+            text[s - 1] == "." and s > 1 and _ascii_digit(text[s - 2]))):
+        s -= 1
+    line_start = text.rfind("\n", 0, s) + 1
+    line_end = text.find("\n", e)
+    line_end = n if line_end < 0 else line_end
+    line = text[line_start:line_end]
+    edges = word_edges(line)
+    ls, le = s - line_start, e - line_start
+    endings = DATE_WORD_ENDINGS if span.label == "DATE" else AMOUNT_WORD_ENDINGS
+    word = _word_around(edges, le)
+    if word is not None:
+        a, b = word
+        if line[a:b] in endings and b - le <= MAX_EXTENSION and (line[a:b] != "日前" or a == ls):
+            le = b      # 日前 is "recently" only on its own: 10月1日|前 is "before 1 October"
+        elif span.label == "DATE" and a > ls and not set(line[a:le]) & set(DATE_TERMINALS):
+            le = a      # 2021年即|将 → 2021年, but never 4月|经 or 18日|电
+    if span.label == "AMOUNT":
+        word = _word_around(edges, ls)
+        if word is not None and word[1] < le and line[ls] not in AMOUNT_QUALIFIERS:
+            ls = word[1]    # 其|中亿元以上 → 亿元以上, but 占地|约55亩 keeps 约
+        while le - 1 > ls and _ascii_alpha(line[le - 1]) and le < len(line) and _ascii_alpha(line[le]):
+            le -= 1
+    s, e = ls + line_start, le + line_start
+    if span.label == "DATE" and text[e - 1] == "个" and text[e:e + 1] == "月":
+        e += 1      # 前11个|月
+    if span.label == "AMOUNT" and s > 0 and text[s] in AMOUNT_QUALIFIERS and text[s - 1:s + 1] in COMMON_VERBS:
+        s += 1      # 签|约亿元以上: the 约 belongs to 签约
+    if span.label == "AMOUNT" and (text[s:s + 1] in _NUMBER_STARTS):
+        for word in COMPARISON_WORDS:
+            if text.startswith(word, s - len(word)) and text[s - len(word) - 1:s] not in COMMON_VERBS:
+                s -= len(word)      # 过|千亿元 → 过千亿元 (GUIDELINES §10.8)
+                break
+    if span.label == "DATE" and e > s and text[e - 1] in "日号天" and not _ascii_alpha(text[e:e + 1]):
+        for part in DAY_PARTS:
+            if text.startswith(part, e):
+                if part == "晚" and text[e + 1:e + 2] in _NOT_DAY_PART_AFTER_晚:
+                    break
+                e += len(part)
+                break
+    if e - s < 1 or (s, e) == (span.start, span.end):
+        return span
+    return replace(span, start=s, end=e)
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """The words jieba's dictionary tags as place names (part of speech ``ns``)."""
+    import jieba
+
+    words = set()
+    with jieba.get_dict_file() as f:
+        for raw in f:
+            parts = raw.decode("utf-8").split()
+            if len(parts) >= 3 and parts[2].startswith("ns"):
+                words.add(parts[0])
+    return frozenset(words)
+
+
+def word_frequency(word: str) -> int:
+    """How often ``word`` occurs in jieba's dictionary corpus (0 for a word it does not know)."""
+    return _segmenter().FREQ.get(word) or 0
+
+
+def is_place_word(word: str) -> bool:
+    """``word`` is a place name in jieba's dictionary (哈尔滨, 吉林; also some people's names: a caller
+    needs more evidence than this)."""
+    return word in _place_words()

@@ -4,10 +4,17 @@ Two tables: the zone words (开发区, 高新区, 示范区, 产业园 …) that
 ends in or contains, and the endings of administrative places, ports, roads and bridges.  A span
 with no zone word that ends like a place is a place; a span that is only generic modifiers plus a
 zone word (综合保税区, 国家级高新技术产业开发区) is a zone type with no name of its own.
+
+Also no named zone (``is_not_named_zone``): an administrative district named like a zone (浦东新区, a
+place word in jieba's dictionary), a span with no zone word that does not end like a zone (某某酒店),
+a route (甲至乙新区) and a 市/县 zone with no name of its own (市城乡一体化示范区).  ``named_zone_end``
+tells where a zone's name ends before an area named by its function (某某新城核心区, §10.23).
 """
 from __future__ import annotations
 
 import re
+
+from .word_boundaries import is_place_word, word_edges
 
 # Words that name a kind of development zone or park (longest first when matching).
 ZONE_WORDS = (
@@ -29,6 +36,12 @@ GENERIC_MODIFIERS = (
     "特殊监管", "示范", "重点", "各类", "各", "全省", "全市", "该", "本", "这个", "我", "全",
     "省", "市", "县",   # 市经济技术开发区, 县经开区: the city's or county's zone, no name of its own
 )
+# Areas of a zone named only by their function or direction (GUIDELINES §10.23: 核心区, 物流片区 are
+# no names): written right after a zone's name they are not part of it (某某新城核心区 → 某某新城).
+FUNCTION_AREAS = ("核心区", "起步区", "启动区", "拓展区", "扩展区", "扩区", "片区", "园区")
+_DIRECTIONS = ("东部", "西部", "南部", "北部", "中部", "东", "西", "南", "北", "中")
+# Locatives that close a place phrase (某某科创城内): never the last character of a zone's name.
+LOCATIVES = ("内", "里", "外", "中", "间")
 _ZONE_WORD = re.compile("|".join(sorted(map(re.escape, ZONE_WORDS), key=len, reverse=True)))
 _GENERIC_PREFIX = re.compile("(?:" + "|".join(sorted(map(re.escape, GENERIC_MODIFIERS), key=len, reverse=True)) + ")*")
 
@@ -53,3 +66,68 @@ def is_unnamed_zone_type(text: str) -> bool:
     for w in words[:-1]:            # 高新技术产业园区: the earlier zone words are modifiers too
         head = head.replace(w.group(0), "")
     return _GENERIC_PREFIX.fullmatch(head) is not None
+
+
+def _is_function_area(tail: str) -> bool:
+    """核心区, 园区, 南部片区, 东区: an area named by its function or direction only.  (A zone type such
+    as 综合保税区 after a name is a zone of its own: 某某新区综合保税区 stays whole.)"""
+    for d in ("",) + _DIRECTIONS:
+        if tail.startswith(d) and tail[len(d):] in FUNCTION_AREAS + ("区",) and (d or tail != "区"):
+            return True
+    return False
+
+
+def named_zone_end(text: str) -> int:
+    """The length of ``text`` without a function area or locative written after a named zone
+    (某某新城核心区 → 某某新城, 某某开发区园区 → 某某开发区, 某某科创城内 → 某某科创城);
+    ``len(text)`` when nothing is to be cut."""
+    end = len(text)
+    if end > 3 and text.endswith(LOCATIVES) and text[:-1].endswith(tuple("区园城港谷岛")):
+        end -= 1
+    for w in _ZONE_WORD.finditer(text, 0, end):
+        head, tail = text[:w.end()], text[w.end():end]
+        if len(head) >= 4 and tail and not is_unnamed_zone_type(head) and _is_function_area(tail):
+            return w.end()
+    return end
+
+
+def is_district_new_area(text: str) -> bool:
+    """An administrative district named 某某新区 (浦东新区, or 某市浦东新区): the 新区 is a place word in
+    jieba's dictionary, unlike the new areas administered as zones (两江新区, 金普新区 are not)."""
+    if not text.endswith("新区") or text.endswith("高新区"):
+        return False
+    for cut in range(0, len(text) - 3):
+        head, tail = text[:cut], text[cut:]
+        if is_place_word(tail) and (not head or is_place_word(head) or head.endswith(("省", "市"))):
+            return True
+    return False
+
+
+# The last characters of zone names written without a zone word (光谷, 某某科创城, 某某新港, 某某基地).
+ZONE_FINALS = set("区园城港谷岛湾地")
+
+
+def lacks_zone_ending(text: str) -> bool:
+    """A span with no zone word that does not end like a zone either (某某酒店, 某某体育场, 临空, 某某工业)
+    and is not a place name of jieba's dictionary (两江 is the short form of a zone): no ZONE."""
+    return not has_zone_word(text) and text[-1:] not in ZONE_FINALS and not is_place_word(text)
+
+
+def is_route_or_bare_admin_zone(text: str) -> bool:
+    """A route between two places (甲至乙新区) or a zone of 市/县/省 with no name of its own, however
+    long its description (市城乡一体化示范区, GUIDELINES §2.1: a bare 市/县/省 is a modifier)."""
+    if "至" in text[1:-1]:
+        return True
+    return len(text) > 3 and text[0] in "市县省" and has_zone_word(text) and not _is_word_start(text)
+
+
+def _is_word_start(text: str) -> bool:
+    """The first character is the start of a longer dictionary word (市场, 县城, 省会)."""
+    edges = word_edges(text)
+    return bool(edges) and edges[0][1] > 1
+
+
+def is_not_named_zone(text: str) -> bool:
+    """Every reason above why a ZONE span is no named zone."""
+    return (is_place_not_zone(text) or is_unnamed_zone_type(text) or is_district_new_area(text)
+            or lacks_zone_ending(text) or is_route_or_bare_admin_zone(text))

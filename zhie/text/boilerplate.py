@@ -54,7 +54,8 @@ FOOTER_MARKERS = (
     "版权声明", "版权所有", "免责声明", "Copyright", "COPYRIGHT", "copyright", "©",
     "本文地址", "本文链接", "原文链接", "原文地址", "转载请注明",
     "留言与评论", "网友评论", "发表评论", "我要评论", "评论区", "验证码",
-    "上一篇", "下一篇", "相关阅读", "相关新闻", "相关文章", "推荐阅读", "热门推荐",
+    "上一篇", "下一篇", "相关阅读", "相关新闻", "相关文章", "相关推荐", "推荐阅读", "热门推荐", "拓展阅读",
+    "延伸阅读",
     "网站地图", "联系我们", "关于我们", "ICP备",
 )
 # Page tools: only the line itself goes (they also sit between articles of a
@@ -64,6 +65,8 @@ PAGE_TOOL_MARKERS = (
 )
 _ABOUT_SITE_LINE = re.compile(r"^关于\S{1,20}(?:网|网站)$")
 _MARKER_MAX_LINE = 40
+_MARKER_SEPARATORS = "：: (（【[©|｜>＞»/-—_，,、\u3000"
+_SENTENCE_MARKS = "，,。！？!?；;"
 
 
 def is_noise_line(text: str) -> bool:
@@ -113,10 +116,15 @@ def is_navigation_line(text: str) -> bool:
 
 
 def _starts_with_marker(text: str, markers: tuple[str, ...]) -> bool:
+    """The line opens with a marker that is a label (``上一篇：…``, ``版权所有 ©…``, ``相关新闻``), not
+    the first word of a sentence: a line of real text that merely starts with the same word
+    (``网友评论称，…。``, ``联系我们的企业…，…``) is no marker line and keeps the text after it."""
     for marker in markers:
         if text.startswith(marker):
             rest = text[len(marker):]
-            if len(text) <= _MARKER_MAX_LINE or not rest or rest[0] in "：: (（【[©":
+            if not rest or rest[0] in _MARKER_SEPARATORS:
+                return True
+            if len(text) <= _MARKER_MAX_LINE and not any(ch in rest for ch in _SENTENCE_MARKS):
                 return True
     return False
 

@@ -1,0 +1,49 @@
+"""Document-level consistency of names (zhie/tagger/consistency.py, GUIDELINES §10.5), on sentences
+written for these tests."""
+from zhie.tagger.base import TaggedSpan
+from zhie.tagger.consistency import company_short_forms, make_consistent
+
+
+def _at(text: str, label: str, piece: str, nth: int = 0) -> TaggedSpan:
+    s = -1
+    for _ in range(nth + 1):
+        s = text.index(piece, s + 1)
+    return TaggedSpan(label, s, s + len(piece), 0.9)
+
+
+def _texts(text, spans):
+    return [(s.label, text[s.start:s.end]) for s in spans]
+
+
+def test_a_shorter_mention_takes_the_longer_form_tagged_elsewhere():
+    text = "云湖一体化经济区(青禾区)投资项目达60项。截至目前，云湖一体化经济区(青禾区)项目共计60项。"
+    spans = [_at(text, "ZONE", "云湖一体化经济区(青禾区)"), _at(text, "ZONE", "云湖一体化经济区", 1)]
+    assert _texts(text, make_consistent(text, spans)) == [("ZONE", "云湖一体化经济区(青禾区)")] * 2
+
+
+def test_a_longer_form_ending_in_a_function_word_is_not_spread():
+    text = "青禾是青禾的发源地，青禾的工厂。"
+    spans = [_at(text, "COMPANY", "青禾的", 0), _at(text, "COMPANY", "青禾", 2)]
+    got = make_consistent(text, spans)
+    assert ("COMPANY", "青禾") in _texts(text, got) and sum(1 for s in got if text[s.start:s.end] == "青禾的") == 1
+
+
+def test_a_place_written_as_a_place_elsewhere_is_no_person():
+    text = "签约仪式在哈尔滨举行，哈尔滨市政府与企业签约。"
+    assert make_consistent(text, [_at(text, "OFFICIAL", "哈尔滨")]) == []
+
+
+def test_company_short_forms():
+    assert company_short_forms("广东青禾铝业有限公司") == ["青禾铝业", "青禾"]
+    national = company_short_forms("中国青禾水务集团")   # 中国 is part of the name, never stripped
+    assert "中国青禾水务" in national and "水务" not in national and "青禾水务" not in national
+    assert company_short_forms("青禾铝业") == []   # no legal form: no short form
+    # a bare 公司 ends descriptions as often as names (某某环卫公司, 无人机研发公司): no short form
+    assert company_short_forms("新蜀环卫公司") == []
+    assert company_short_forms("无人机研发公司") == []
+
+
+def test_a_short_form_is_tagged_where_it_stands_alone():
+    text = "广东青禾铝业有限公司新项目投产。项目延伸了青禾的产业链，青禾集团将加快发展。"
+    got = make_consistent(text, [_at(text, "COMPANY", "广东青禾铝业有限公司")])
+    assert _texts(text, got)[1:] == [("COMPANY", "青禾"), ("COMPANY", "青禾")]
