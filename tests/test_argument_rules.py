@@ -169,3 +169,24 @@ def test_a_meeting_name_starts_after_a_setting_or_a_counter_and_never_at_its_hos
     text = "5月18日晚上，由青禾区妇联、青禾区慈善会举办的关爱活动在青禾广场启动。"
     _, _, events = link(text, [("DATE", "5月18日晚上"), ("ORG", "青禾区妇联"), ("ORG", "青禾区慈善会")])
     assert not [a for v in events for a in v.arguments if a.role == "name"]
+
+
+def test_meetings_held_by_kai_zhan_cheng_ban_and_a_talk_with_someone():
+    _, _, events = link("省发改委主任甲乙带队赴我市开展重大项目工作对接会商。", [("OFFICIAL", "甲乙")])
+    assert ("name", "重大项目工作对接会商") in roles(_one(events, "MEETING"))
+    _, _, events = link("乐山市承办“2022年中国同位素产业峰会”，组织开展20场活动。", [])
+    assert ("name", "2022年中国同位素产业峰会") in roles(_one(events, "MEETING"))
+    _, _, events = link("昨日下午，副市长甲乙与调研组一行座谈。", [("TITLE", "副市长"), ("OFFICIAL", "甲乙")])
+    assert _one(events, "MEETING").trigger.text == "座谈"
+    for text in ("青禾经开区开展招商引资工作。", "市交警部门开展“百日会战”专项治理。",
+                 "甲乙率调研组到我市开展第十四次代表大会精神宣讲。"):
+        _, _, events = link(text, [])
+        assert events == [], text    # 开展 holds a meeting only when a meeting's name is its whole object
+    _, _, events = link("青禾银行召开全行进一步深入开展专项工作会议。", [])
+    assert _one(events, "MEETING").trigger.text == "召开"   # the 开展 inside the name is no second meeting
+
+
+def test_a_hosted_by_modifier_is_not_a_second_meeting():
+    _, _, events = link("由青禾市商务局承办的招商推介会在青禾宾馆举行。", [("ORG", "青禾市商务局")])
+    ev = _one(events, "MEETING")
+    assert ev.trigger.text == "举行" and ("organizer", "青禾市商务局") in roles(ev)

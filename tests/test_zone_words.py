@@ -3,7 +3,7 @@ import pytest
 
 from zhie.tagger.base import TaggedSpan
 from zhie.tagger.filters import apply_filters
-from zhie.tagger.zone_words import is_place_not_zone, is_unnamed_zone_type
+from zhie.tagger.zone_words import is_bare_place, is_not_named_zone, is_place_not_zone, is_unnamed_zone_type
 
 
 @pytest.mark.parametrize("name", ["城关镇", "李家村", "青山区", "云湖县", "临河港", "东环路", "滨江大桥", "云湖市"])
@@ -64,3 +64,20 @@ def test_zone_endings_without_a_zone_word_are_kept(name):
 def test_routes_and_bare_admin_zones(name, verdict):
     from zhie.tagger.zone_words import is_route_or_bare_admin_zone
     assert is_route_or_bare_admin_zone(name) is verdict
+
+
+def test_parks_for_leisure_and_housing_estates_are_no_zones():
+    assert is_not_named_zone("青禾动物园") and is_not_named_zone("青禾滨海公园") and is_not_named_zone("新盛花园")
+    assert not is_not_named_zone("青禾科技园")
+
+
+def test_a_bare_place_is_a_zone_only_where_the_document_writes_it_as_a_zone_name():
+    assert is_bare_place("广西", "广西今年引进项目120个。")
+    assert not is_bare_place("两江", "两江新区今年签约项目50个，两江引进外资增长。")
+    assert not is_bare_place("青禾高新区", "青禾高新区今年签约项目50个。")   # a zone word: not a bare place
+
+
+def test_a_gang_that_names_a_policy_zone_or_a_hub_is_a_zone_a_harbour_is_not():
+    assert not is_not_named_zone("青禾自由贸易港") and not is_not_named_zone("青禾机器人产业港")
+    assert not is_not_named_zone("青禾科技创新港")
+    assert is_not_named_zone("青禾港") and is_not_named_zone("自贸港")   # a port; a type with no name

@@ -12,9 +12,11 @@ SIGN, VISIT, MEETING = "SIGN_CONTRACT", "VISIT_INSPECT", "MEETING"
 TRIGGER_WORDS: dict[str, tuple[str, ...]] = {
     SIGN: ("签约", "签订", "签署", "签下"),
     VISIT: ("调研", "考察", "视察", "察看", "查看", "走访", "观摩", "参观", "督导"),
-    MEETING: ("召开", "举行", "举办", "主持", "座谈"),
+    MEETING: ("召开", "举行", "举办", "承办", "主持", "座谈", "开展"),
 }
-HOLDING_VERBS = ("召开", "举行", "举办")
+HOLDING_VERBS = ("召开", "举行", "举办", "承办")
+# Verbs that hold a meeting only when its name follows them (开展…对接会商; 开展调研 is no meeting).
+OBJECT_HOLDING_VERBS = ("开展", "承办")
 
 # Gatherings that are not meetings (GUIDELINES.md §4.4).
 NOT_MEETING_NOUNS = ("仪式", "活动", "读书班", "培训班", "大赛", "沙龙", "竞赛", "比赛", "展览", "博览")

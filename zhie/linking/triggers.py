@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Callable
 
 from .lexicon import (CEREMONY_ATTENDANCE, CEREMONY_NOUNS, FORMULAIC_AFTER, HABIT_MARKERS, HOLDING_VERBS, MEETING, METHOD_MARKERS, NOT_MEETING_ENDINGS,
-                      NOT_MEETING_NOUNS, PLAN_MARKERS, PLEDGE_WORDS, SERIES_MARKERS, SIGN, SIGN_NOUN_NEXT,
+                      NOT_MEETING_NOUNS, OBJECT_HOLDING_VERBS, PLAN_MARKERS, PLEDGE_WORDS, SERIES_MARKERS, SIGN, SIGN_NOUN_NEXT,
                       SIGN_NOUN_PREV, SPEECH_WORDS, STUDY_VERBS, TRIGGER_WORDS, VISIT, VISIT_NOUN_NEXT, VISIT_SETTING_NEXT,
                       VISIT_NOUN_PREV)
 from .sentence import SentenceView
@@ -40,7 +40,7 @@ _PLAN_OPENING_RE = re.compile(
     r"(?:(?:并|还|也|更|就)?(?:要|将|拟|计划|力争|争取|准备|打算)|下一步|今后|下步)")
 # A meeting noun at the end of a name: not the 会 of 社会, 协会, 商会, 委员会, 会员, 会长 ….
 _MEETING_END_RE = re.compile(
-    r"(?:座谈会|会议|大会|论坛|峰会|座谈(?!会)|(?<![社协商学工委事都机体领融善字])会(?![员长展所同计谈商议]))")
+    r"(?:座谈会|会议|大会|论坛|峰会|座谈(?!会)|会商(?![\u4e00-\u9fff])|(?<![社协商学工委事都机体领融善字总])会(?![员长展所同计谈商议战]))")
 # between a meeting name and its verb: a closing quote, an aside in brackets ((简称“华交会”)), a date
 # (于11月8日, 28日), a place (在济南), a manner (成功, 隆重)
 _LEFT_GLUE_RE = re.compile(r"^[”\"’]?(?:[(（][^()（）]{1,20}[)）])?(?:于?[0-9０-９一二三四五六七八九十]{1,4}[月日号](?:[0-9０-９一二三四五六七八九十]{1,2}[日号])?"
@@ -398,6 +398,8 @@ def _many_holders(c: _Candidate) -> bool:
 
 HOLDING_FILTERS = (
     PLAN, METHOD, HABIT, SERIES,
+    Filter("hosted-by", lambda c: c.after.startswith("的") and "由" in _plain(c.sv, c.sv.clause(c.s)[0], c.s),
+           "由某局承办的推介会在某地举行 (the 举行 is the event; 由…承办的 only says who)"),
     Filter("many-holders", _many_holders, "多家高新区召开会议, 各地纷纷举办 (one line for many meetings)"),
     Filter("count", lambda c: bool(_COUNT_RE.search(c.rest)
                                    or _COUNT_RE.search(c.sv.full[c.sv.clause(c.s)[0]:c.s][-4:])),
@@ -412,14 +414,36 @@ TALK_FILTERS = (
     Filter("noun", lambda c: c.after.startswith(("会", "中", "交流环节")) or c.prev2.endswith(("参加", "在")),
            "座谈会, 在座谈中, 参加座谈"),
     Filter("not-clause-end", lambda c: bool(c.after) and c.after[0] not in "。，,；;！？", "座谈交流了…"),
-    Filter("no-verb-before", lambda c: not c.prev2.endswith(("交流", "并", "进行", "开展")), "…座谈。 with no 交流/并 before"),
+    Filter("no-verb-before", lambda c: not c.prev2.endswith(("交流", "并", "进行", "开展")) and not _with_counterpart(c),
+           "…座谈。 with no 交流/并 before, nor a counterpart (与某某一行座谈)"),
 )
+
+
+def _object_name(c: _Candidate, name: tuple[int, int]) -> bool:
+    """For 开展/承办: the meeting's name is the whole object (开展…对接会商。), not a modifier of it
+    (开展…代表大会精神宣讲), and the verb is not itself inside the name of an earlier holding verb
+    (召开…深入开展…工作会议)."""
+    _, ce = c.sv.clause(c.e)
+    line_end = c.sv.full.find("\n", name[1], ce)
+    rest = c.sv.full[name[1]:ce if line_end < 0 else line_end].strip("”\" ")
+    cs, _ = c.sv.clause(c.s)
+    return rest == "" and not any(v in c.sv.full[cs:c.s] for v in HOLDING_VERBS)
+
+
+def _with_counterpart(c: _Candidate) -> bool:
+    """``与/同 X 座谈``: a talk held with someone named in the trigger's clause."""
+    cs, _ = c.sv.clause(c.s)
+    return bool(re.search("[与同]", _plain(c.sv, cs, c.s)))
 
 
 def _holding_hit(c: _Candidate) -> "TriggerHit | str":
     name = meeting_name_after(c.sv, c.e)
+    if name is not None and c.word in OBJECT_HOLDING_VERBS and not _object_name(c, name):
+        name = None
     if name is not None:
         return TriggerHit(MEETING, c.s, c.e, "holding+name", 0.9, name)
+    if c.word in OBJECT_HOLDING_VERBS:
+        return "no meeting name after the verb"   # 某协会承办, 开展调研: the name must be the object
     name = meeting_name_before(c.sv, c.s)
     if name is not None:
         return TriggerHit(MEETING, c.s, c.e, "name+holding", 0.85, name)

@@ -47,7 +47,7 @@ import re
 
 from .base import TaggedSpan
 from .word_boundaries import COMPARISON_WORDS, snap_to_words
-from .zone_words import has_zone_word, is_not_named_zone, named_zone_end
+from .zone_words import has_zone_word, is_bare_place, is_not_named_zone, named_zone_end
 
 WRAPPERS = "“”\"'‘’《》〈〉（）()【】[]「」『』〔〕［］ \u3000\n\t、，,。；;：:·•"
 # Closing brackets and quotes and their opening ones (a closing one opened inside a span stays in it).
@@ -338,7 +338,8 @@ def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
             continue
         if span.label == "OFFICIAL" and span.end - span.start >= 3 and text[span.end - 1] in PLACE_SUFFIX_CHARS:
             continue    # 某某镇, 某某县: a place, not a person
-        if span.label == "ZONE" and is_not_named_zone(text[span.start:span.end]):
+        if span.label == "ZONE" and (is_not_named_zone(text[span.start:span.end])
+                                     or is_bare_place(text[span.start:span.end], text)):
             continue
         if span.label == "AMOUNT" and is_not_amount(text, span):
             continue

@@ -22,6 +22,8 @@ ZONE_WORDS = (
     "工业园", "科技园", "物流园", "示范园", "示范区", "试验区", "实验区", "保税区", "综保区", "保税港区",
     "新区", "新城", "合作区", "经济区", "自贸区", "自由贸易区", "功能区", "集聚区", "聚集区", "先行区", "先导区",
     "起步区", "综改区", "产业区", "工业区", "科学城", "科技城", "农谷", "片区", "综试区",
+    # a 港 that names a policy zone or an innovation hub, not a harbour (某某港 alone is a port)
+    "自由贸易港", "自贸港", "产业港", "创新港", "科创港", "智造港", "数字港",
 )
 # Short forms that name one zone although they read like a type (山西综改示范区 → 综改区).
 NAMED_SHORT_FORMS = ("综改区",)
@@ -127,7 +129,19 @@ def _is_word_start(text: str) -> bool:
     return bool(edges) and edges[0][1] > 1
 
 
+# Parks for leisure, gardens and homes: 某某动物园, 某某海滨公园, 某某花园 (a housing estate) are no zones.
+LEISURE_ENDINGS = ("公园", "动物园", "植物园", "花园", "乐园", "陵园", "家园", "校园", "庄园")
+
+
 def is_not_named_zone(text: str) -> bool:
     """Every reason above why a ZONE span is no named zone."""
     return (is_place_not_zone(text) or is_unnamed_zone_type(text) or is_district_new_area(text)
-            or lacks_zone_ending(text) or is_route_or_bare_admin_zone(text))
+            or lacks_zone_ending(text) or is_route_or_bare_admin_zone(text) or text.endswith(LEISURE_ENDINGS))
+
+
+def is_bare_place(name: str, document: str) -> bool:
+    """A place name tagged ZONE with no zone word (平顶山, 广西) that the document never writes as the
+    start of a zone's name: a short form such as 两江 stands for 两江新区 only where 两江新区 is written."""
+    if has_zone_word(name) or not is_place_word(name):
+        return False
+    return re.search(re.escape(name) + "(?:" + _ZONE_WORD.pattern + ")", document) is None
