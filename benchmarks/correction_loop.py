@@ -238,6 +238,7 @@ class LoopResult:
     reload_failures: list[str] = field(default_factory=list)
     workers: int = 1
     reloaded_workers: Any = None
+    refused: str | None = None   # why --from-store kept the served model (exit 3), as it printed it
 
     def table(self) -> str:
         cols = ("core_f1", "ZONE_f1", "OFFICIAL_f1", "COMPANY_f1", "AMOUNT_f1", "DATE_f1", "relations_f1",
@@ -264,6 +265,8 @@ class LoopResult:
                  row("sealed test, before", self.sealed_before), row("sealed test, after", self.sealed_after)]
         if self.gate:
             lines += ["", f"gate: {json.dumps(self.gate, ensure_ascii=False)}"]
+        if self.refused:
+            lines += ["", f"refused: {self.refused}"]
         return "\n".join(lines)
 
 
@@ -338,6 +341,8 @@ def run_loop(model: Path, texts: Path, workdir: Path, *, pool_files: list[Path],
         elif proc.returncode != 3:
             raise RuntimeError(f"retraining failed ({proc.returncode}); see {workdir / 'retrain.log'}:\n"
                                + stderr_tail)
+        refused = next((line.split("NOT replacing", 1)[1].split(": ", 1)[-1] for line in stderr_tail.splitlines()
+                        if "--from-store: NOT replacing" in line), None) if proc.returncode == 3 else None
         after_model = service.call("GET", "/v1/model")
         heldout_after = score(heldout, extract_all(service, heldout))
         served = new_model if gate else model
@@ -348,7 +353,7 @@ def run_loop(model: Path, texts: Path, workdir: Path, *, pool_files: list[Path],
     return LoopResult(name, KINDS[name][0], table, corrected, [d["id"] for d in heldout],
                       {k: before_model[k] for k in ("name", "version")}, {k: after_model[k] for k in ("name", "version")},
                       heldout_before, heldout_after, dev_before, dev_after, sealed_before, sealed_after,
-                      retrain_seconds, proc.returncode, gate, answers, failures, workers, reloaded_workers)
+                      retrain_seconds, proc.returncode, gate, answers, failures, workers, reloaded_workers, refused)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,8 +37,9 @@ def test_fifty_corrections_of_the_worst_kind_make_it_better_without_losing_elsew
     # the kind is the worst of the kinds measured
     assert result.kinds_measured[result.kind]["core_f1"] == min(v["core_f1"] for v in result.kinds_measured.values())
     assert result.retrain_exit in (0, 3), result.retrain_exit
-    if result.retrain_exit == 3:   # refused by the dev gate: the service goes on with the parent's answers
+    if result.retrain_exit == 3:   # refused (dev gate, or nothing learned): the service keeps the parent's answers
         assert result.model_after == result.model_before and result.heldout_after == result.heldout_before
+        assert result.refused, "the refusal says why"
         return
     assert result.gate["passed"]
     assert result.model_after["version"] != result.model_before["version"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from test_from_store import DEV, TRAIN, tiny_transformer, write_jsonl
-from training.from_store import replay_files, split_validation
+from training.from_store import kept_parent_weights, replay_files, split_validation
 from training.trainer import BatchStream, EarlyStopping, TrainConfig, build_from_model, run_stage
 from training.domain import doc_to_examples
 
@@ -43,6 +43,16 @@ def test_no_check_beats_the_start_so_the_parents_weights_come_back(tmp_path):
     assert all(torch.equal(before[k], after[k]) for k in before)
     assert record["kept_step"] == 0 and record["steps_run"] == 4   # stopped after 2 checks without a gain
     assert [c["step"] for c in record["validation"]] == [0, 2, 4]
+
+
+def test_a_run_that_kept_the_parents_weights_is_no_new_model(tmp_path):
+    """from_store refuses (exit 3) rather than write the parent's weights under a new version."""
+    state = _state(tmp_path)
+    record = _stage(state, EarlyStopping(lambda: 0.5, every=2, patience=2))
+    assert kept_parent_weights({"training": {"history": [record]}})
+    learned = dict(record, kept_step=4)
+    assert not kept_parent_weights({"training": {"history": [record, learned]}})   # this run's stage is the last
+    assert not kept_parent_weights({"training": {"history": [{"stage": "domain", "steps": 3}]}})   # no checks
 
 
 def test_the_best_checked_weights_are_kept_and_not_the_last(tmp_path):

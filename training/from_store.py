@@ -19,7 +19,8 @@ annotation store, and keep the result only if it is not worse.
    and the first-training rate of 8e-5 cost dev F1 in a trial) for at most ``--steps`` (default
    150); with a validation slice its core micro-F1 is checked every ``--validate-every`` steps
    and the best checked weights are kept (the parent's own weights when no check beats them);
-   then at most 400 steps unless ``--steps`` says otherwise.
+   then at most 400 steps unless ``--steps`` says otherwise.  When no check beats the parent,
+   nothing was learned: no new version is written and the exit code is 3, as for the gate.
    No trigger head is grown when the parent has none.  Its version is the parent's with the
    last number bumped (0.1.0 → 0.1.1) unless ``--version`` is given, and meta.json records the
    parent.
@@ -143,6 +144,13 @@ def recorded_texts(parent: dict) -> str | None:
     """The texts file the parent's card records for its standoff training files, when it exists here."""
     texts = recorded_domain(parent).get("texts")
     return texts if texts and Path(texts).is_file() else None
+
+
+def kept_parent_weights(meta: dict) -> bool:
+    """This run's early-stopped stage (the last one with checks) kept the weights of its first check,
+    the parent's: nothing was learned."""
+    stages = [h for h in (meta.get("training") or {}).get("history") or [] if "kept_step" in h]
+    return bool(stages) and stages[-1]["kept_step"] == 0
 
 
 def replay_files(parent: dict, args: argparse.Namespace) -> list[str]:
@@ -310,6 +318,11 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
         meta_file.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         summary = (f"dev core micro-F1: parent {parent.get('version')} {parent_f1:.4f}, "
                    f"new {args.version} {new_f1:.4f}")
+        if kept_parent_weights(meta):
+            print(f"--from-store: NOT replacing {out}: no validation check beat the parent's weights, so early "
+                  f"stopping kept them and the new model would be the parent under a new version ({summary})",
+                  file=sys.stderr)
+            return EXIT_REFUSED
         if not gate.passed:
             print(f"--from-store: NOT replacing {out}: the new model is worse on the dev split ({summary})",
                   file=sys.stderr)
