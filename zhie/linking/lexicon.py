@@ -69,6 +69,7 @@ BODY_SPANS = ("开发区机关党支部", "开发区党工委", "开发区管委
 
 COMPANION_CUES = ("陪同",)
 ALONG_CUES = ("随同",)  # members who travel along: not companions and not named visitors
+JOIN_CUES = ("参加",)   # …参加考察。: people who join a visit are its companions (GUIDELINES §10.25, §10.32)
 WITNESS_CUES = ("见证",)
 CHAIR_CUES = ("主持",)
 ATTEND_CUES = ("出席", "参加", "讲话", "致辞", "报告", "介绍", "汇报", "发言", "参会", "列席")

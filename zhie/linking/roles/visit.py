@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from .. import Mention
-from ..lexicon import (ALONG_CUES, COMPANION_CUES, GROUP_MODIFIERS, PLACE_PREPS, PLACE_STOPS, VISIT, VISIT_SETTING_NEXT,
-                       VISITOR_GROUPS, WITNESS_CUES)
+from ..lexicon import (ALONG_CUES, COMPANION_CUES, GROUP_MODIFIERS, JOIN_CUES, PLACE_PREPS, PLACE_STOPS, VISIT,
+                       VISIT_SETTING_NEXT, VISITOR_GROUPS, WITNESS_CUES)
 from ..sentence import SentenceView
 from ..triggers import TriggerHit
 from .common import (GENERIC_PLACES, PLACE_ITEM, TARGET_LABELS, ArgCandidate, cue_positions, date_of, ent,
@@ -184,9 +184,6 @@ def _has_visitor(sv: SentenceView, start: int, end: int) -> bool:
         return True
     return any(not title_phrase_org(sv, m) and not preceded_by(sv, m.cstart, PLACE_PREPS)
                for m in sv.between(start, end, {"ORG"}))
-
-
-JOIN_CUES = ("参加",)
 
 
 def _setting_arguments(sv: SentenceView, hit: TriggerHit, se: int) -> list[ArgCandidate]:
