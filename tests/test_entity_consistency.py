@@ -47,3 +47,15 @@ def test_a_short_form_is_tagged_where_it_stands_alone():
     text = "广东青禾铝业有限公司新项目投产。项目延伸了青禾的产业链，青禾集团将加快发展。"
     got = make_consistent(text, [_at(text, "COMPANY", "广东青禾铝业有限公司")])
     assert _texts(text, got)[1:] == [("COMPANY", "青禾"), ("COMPANY", "青禾")]
+
+
+def test_a_project_whose_administration_the_article_names_is_a_zone():
+    text = "青禾科创园管委会主任甲乙介绍，青禾科创园今年新引进项目12个。"
+    a = text.index("青禾科创园", 3)
+    spans = [TaggedSpan("ZONE", 0, 5, 0.9), TaggedSpan("PROJECT", a, a + 5, 0.95)]
+    out = make_consistent(text, spans)
+    assert [(s.label, text[s.start:s.end]) for s in out if text[s.start:s.end] == "青禾科创园"] == \
+        [("ZONE", "青禾科创园"), ("ZONE", "青禾科创园")]
+    project = "青禾光电产业园项目今年开工，青禾光电产业园项目总投资5亿元。"
+    spans = [TaggedSpan("PROJECT", 0, 9, 0.9)]
+    assert [s.label for s in make_consistent(project, spans)] == ["PROJECT", "PROJECT"]   # no 管委会: stays

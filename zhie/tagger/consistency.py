@@ -12,7 +12,10 @@ sentence and PROJECT in another.  After the span rules:
    article (某某 | 某某某, 某某某 | 某某某仔细) takes the form tagged more often;
 3. a person or company name that is a place name in jieba's dictionary and that the article also
    writes as a place (哈尔滨 | 哈尔滨市, 吉林 | 吉林省) is a place, not an OFFICIAL or COMPANY: dropped;
-4. a name string tagged with several labels takes the label of its highest total score;
+4. a name tagged PROJECT that the article also writes followed by its administration (某某园管委会,
+   某某区党工委) is a ZONE (GUIDELINES §10.6: in the zone-news gold no PROJECT is ever so written, while a
+   third of the ZONE mentions are);
+   then a name string tagged with several labels takes the label of its highest total score;
 5. a company's short form (GUIDELINES §10.5): the name without its legal form, one leading place
    (never 中国) and a closing trade word (广东某某实业有限公司 → 某某实业, 某某) is a COMPANY where the
    article writes it on its own, at word edges and outside every other span, unless it is a common
@@ -35,6 +38,21 @@ MIN_CHARS = {"ZONE": 4, "COMPANY": 4, "ORG": 4, "PROJECT": 5, "OFFICIAL": 3}
 MIN_EXTENSION = 2
 FUNCTION_CHARS = set("的地得了和与及或在是将对把被从向等")
 PROPAGATED_SCORE = 0.9  # a propagated mention's score is this times the best score of its name
+
+
+# The bodies that administer a zone: a name the article writes with one of them right after it is an
+# area administered as a zone, not an investment project (GUIDELINES §10.6: 某某园管委会 → ZONE).
+ADMINISTRATION = ("管委会", "管理委员会", "党工委", "管委", "工委")
+
+
+def _administered(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    """A PROJECT whose name the article also writes followed by its administration is a ZONE."""
+    names = {text[s.start:s.end] for s in spans if s.label == "PROJECT"}
+    zones = {n for n in names if len(n) >= 3 and any(n + a in text for a in ADMINISTRATION)}
+    if not zones:
+        return spans
+    return [TaggedSpan("ZONE", s.start, s.end, s.score) if s.label == "PROJECT" and text[s.start:s.end] in zones
+            else s for s in spans]
 
 
 def _vote_labels(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
@@ -230,5 +248,5 @@ def _person_forms(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
 
 def make_consistent(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     """Sorted, non-overlapping ``spans`` of the cleaned ``text`` with consistent labels and mentions."""
-    voted = _vote_labels(text, _drop_places(text, _person_forms(text, _longest_forms(text, spans))))
+    voted = _vote_labels(text, _administered(text, _drop_places(text, _person_forms(text, _longest_forms(text, spans)))))
     return _propagate(text, _short_forms(text, voted))
