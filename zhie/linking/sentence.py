@@ -70,6 +70,10 @@ class SentenceView:
                 return m
         return None
 
+    def starting_at(self, pos: int, labels: set[str] | None = None) -> Mention | None:
+        """The mention that starts at ``pos`` (of one of ``labels``), or None."""
+        return next((m for m in self.mentions if m.cstart == pos and (labels is None or m.entity.label in labels)), None)
+
     def covered(self, start: int, end: int) -> bool:
         return any(m.cstart < end and start < m.cend for m in self.mentions)
 

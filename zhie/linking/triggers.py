@@ -216,7 +216,7 @@ def _strip_name(sv: SentenceView, start: int, end: int) -> tuple[int, int] | Non
         start += 1
     if sv.full[start] in "“\"" and sv.full[end:end + 1] in ("”", "\""):
         start += 1
-    date = next((m for m in sv.mentions if m.cstart == start and m.entity.label == "DATE"), None)
+    date = sv.starting_at(start, {"DATE"})
     if date is not None and date.cend < end:
         start = date.cend
     if start >= end or _not_a_meeting(sv.full[start:end]):
@@ -306,11 +306,6 @@ class _Candidate:
     @cached_property
     def rest(self) -> str:        # the rest of the clause
         return _clause_rest(self.sv, self.e)
-
-    @cached_property
-    def segment_before(self) -> str:
-        ss, _ = self.sv.segment(self.s)
-        return self.sv.full[ss:self.s]
 
 
 @dataclass(frozen=True)
@@ -423,9 +418,7 @@ def _object_name(c: _Candidate, name: tuple[int, int]) -> bool:
     """For 开展/承办: the meeting's name is the whole object (开展…对接会商。), not a modifier of it
     (开展…代表大会精神宣讲), and the verb is not itself inside the name of an earlier holding verb
     (召开…深入开展…工作会议)."""
-    _, ce = c.sv.clause(c.e)
-    line_end = c.sv.full.find("\n", name[1], ce)
-    rest = c.sv.full[name[1]:ce if line_end < 0 else line_end].strip("”\" ")
+    rest = _clause_rest(c.sv, name[1]).strip("”\" ")
     cs, _ = c.sv.clause(c.s)
     return rest == "" and not any(v in c.sv.full[cs:c.s] for v in HOLDING_VERBS)
 

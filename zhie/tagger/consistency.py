@@ -27,9 +27,10 @@ sentence and PROJECT in another.  After the span rules:
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Callable
 
 from .base import TaggedSpan
-from .word_boundaries import is_place_word, word_edges, word_frequency
+from .word_boundaries import is_place_word, line_bounds, word_edges, word_frequency
 
 CONSISTENT_LABELS = ("ZONE", "COMPANY", "ORG", "PROJECT", "OFFICIAL")
 MIN_CHARS = {"ZONE": 4, "COMPANY": 4, "ORG": 4, "PROJECT": 5, "OFFICIAL": 3}
@@ -84,21 +85,28 @@ def _propagate(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
         if s.label in CONSISTENT_LABELS and len(name) >= MIN_CHARS[s.label] and "\n" not in name:
             if name not in best or s.score > best[name][1]:
                 best[name] = (s.label, s.score)
-    if not best:
+    return _tag_occurrences(text, spans, best)
+
+
+def _tag_occurrences(text: str, spans: list[TaggedSpan], names: dict[str, tuple[str, float]],
+                     accept: Callable[[str, int, int], bool] | None = None) -> list[TaggedSpan]:
+    """``spans`` plus every untagged occurrence of ``names`` (name → label and best score), longer
+    names first (云湖经开区 before 云湖), outside every span, not glued to letters or digits, and
+    where ``accept(text, start, end)`` agrees; an added mention scores ``PROPAGATED_SCORE`` times
+    its name's best score."""
+    if not names:
         return spans
     taken = bytearray(len(text))
     for s in spans:
         taken[s.start:s.end] = b"\x01" * (s.end - s.start)
     added: list[TaggedSpan] = []
-    for name in sorted(best, key=len, reverse=True):   # longer names first: 云湖经开区 before 云湖
-        label, score = best[name]
-        at = text.find(name)
-        while at >= 0:
+    for name in sorted(names, key=len, reverse=True):
+        label, score = names[name]
+        for at in _occurrences(text, name):
             end = at + len(name)
-            if not any(taken[at:end]) and not _glued(text, at, end):
+            if not any(taken[at:end]) and not _glued(text, at, end) and (accept is None or accept(text, at, end)):
                 added.append(TaggedSpan(label, at, end, round(score * PROPAGATED_SCORE, 4)))
                 taken[at:end] = b"\x01" * len(name)
-            at = text.find(name, at + 1)
     return sorted(spans + added, key=lambda s: (s.start, s.end)) if added else spans
 
 
@@ -194,9 +202,8 @@ def company_short_forms(name: str) -> list[str]:
 
 
 def _at_word_edges(text: str, start: int, end: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start:len(text) if line_end < 0 else line_end]
+    line_start, line_end = line_bounds(text, start, end)
+    line = text[line_start:line_end]
     cuts = {0, len(line)} | {b for _, b in word_edges(line)}
     return start - line_start in cuts and end - line_start in cuts
 
@@ -207,20 +214,7 @@ def _short_forms(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
         if s.label == "COMPANY":
             for f in company_short_forms(text[s.start:s.end]):
                 shorts[f] = (s.label, max(shorts.get(f, ("", 0.0))[1], s.score))
-    if not shorts:
-        return spans
-    taken = bytearray(len(text))
-    for s in spans:
-        taken[s.start:s.end] = b"\x01" * (s.end - s.start)
-    added = []
-    for short in sorted(shorts, key=len, reverse=True):
-        label, score = shorts[short]
-        for at in _occurrences(text, short):
-            end = at + len(short)
-            if not any(taken[at:end]) and not _glued(text, at, end) and _at_word_edges(text, at, end):
-                added.append(TaggedSpan(label, at, end, round(score * PROPAGATED_SCORE, 4)))
-                taken[at:end] = b"\x01" * len(short)
-    return sorted(spans + added, key=lambda s: (s.start, s.end)) if added else spans
+    return _tag_occurrences(text, spans, shorts, accept=_at_word_edges)
 
 
 def _person_forms(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:

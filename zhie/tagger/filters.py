@@ -44,9 +44,10 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .base import TaggedSpan
-from .word_boundaries import COMPARISON_WORDS, snap_to_words
+from .word_boundaries import COMPARISON_WORDS, line_bounds, snap_to_words
 from .zone_words import has_zone_word, is_bare_place, is_not_named_zone, named_zone_end
 
 WRAPPERS = "“”\"'‘’《》〈〉（）()【】[]「」『』〔〕［］ \u3000\n\t、，,。；;：:·•"
@@ -73,12 +74,6 @@ def strip_wrappers(text: str, span: TaggedSpan) -> TaggedSpan | None:
     return span if (s, e) == (span.start, span.end) else TaggedSpan(span.label, s, e, span.score)
 
 
-def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    a = text.rfind("\n", 0, start) + 1
-    b = text.find("\n", end)
-    return a, (len(text) if b < 0 else b)
-
-
 CREDIT_WORDS = ("记者", "通讯员", "实习生", "摄影", "编辑", "特约撰稿", "文/图", "文／图", "图/文", "图／文")
 PLACE_SUFFIX_CHARS = "省市县区镇乡村"
 
@@ -97,7 +92,7 @@ def is_byline(text: str, span: TaggedSpan) -> bool:
     if span.label != "OFFICIAL":
         return False
     s, e = span.start, span.end
-    a, b = _line_bounds(text, s, e)
+    a, b = line_bounds(text, s, e)
     before, after = text[a:s].rstrip(" \u3000"), text[e:b].strip(" \u3000")
     # (魏亚东) / （王文军） closing a paragraph, possibly with several names
     if before.endswith(tuple(OPEN_BRACKETS)) or (before and before[-1] in "、 " and "(" in before[-6:] + "（"):
@@ -165,19 +160,28 @@ def one_line(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     return out
 
 
+def _join_touching(spans: list[TaggedSpan], label: str,
+                   joins: Callable[[TaggedSpan, TaggedSpan], bool]) -> list[TaggedSpan]:
+    """Sorted, non-overlapping ``spans`` with each span of ``label`` that starts where the previous one
+    of ``label`` ends joined to it when ``joins(previous, span)``; the joined span keeps the lower score."""
+    out: list[TaggedSpan] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (span.label == label and prev is not None and prev.label == label and prev.end == span.start
+                and joins(prev, span)):
+            out[-1] = TaggedSpan(label, prev.start, span.end, min(prev.score, span.score))
+            continue
+        out.append(span)
+    return out
+
+
 def zone_names(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     """Apply the zone span rules to sorted, non-overlapping spans: two ZONEs written together, each
     with a zone word, are one name (GUIDELINES §1, the longest name as written: 综改区晋中开发区), and
     a function area or locative after a zone's name is left out (某某新城核心区 → 某某新城, §10.23)."""
-    out: list[TaggedSpan] = []
-    for span in spans:
-        prev = out[-1] if out else None
-        if (span.label == "ZONE" and prev is not None and prev.label == "ZONE" and prev.end == span.start
-                and has_zone_word(text[prev.start:prev.end]) and has_zone_word(text[span.start:span.end])
-                and text[prev.end - 1] not in WRAPPERS and text[span.start] not in WRAPPERS):
-            out[-1] = TaggedSpan("ZONE", prev.start, span.end, min(prev.score, span.score))
-            continue
-        out.append(span)
+    out = _join_touching(spans, "ZONE", lambda prev, span: (
+        has_zone_word(text[prev.start:prev.end]) and has_zone_word(text[span.start:span.end])
+        and text[prev.end - 1] not in WRAPPERS and text[span.start] not in WRAPPERS))
     for k, span in enumerate(out):
         if span.label == "ZONE":
             end = span.start + named_zone_end(text[span.start:span.end])
@@ -216,15 +220,7 @@ _SUBSIDIARY_TAIL = ("全资控股子公司", "全资子公司", "控股子公司
 
 def amount_qualifiers(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     """A comparison word tagged alone right before an AMOUNT (过 | 千亿元, 超过 | 5亿元) is part of it."""
-    out: list[TaggedSpan] = []
-    for span in spans:
-        prev = out[-1] if out else None
-        if (span.label == "AMOUNT" and prev is not None and prev.label == "AMOUNT" and prev.end == span.start
-                and text[prev.start:prev.end] in QUALIFIER_WORDS):
-            out[-1] = TaggedSpan("AMOUNT", prev.start, span.end, min(prev.score, span.score))
-            continue
-        out.append(span)
-    return out
+    return _join_touching(spans, "AMOUNT", lambda prev, span: text[prev.start:prev.end] in QUALIFIER_WORDS)
 
 
 def company_parts(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:

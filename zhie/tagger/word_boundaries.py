@@ -96,13 +96,18 @@ def _word_around(edges: tuple[tuple[int, int], ...], pos: int) -> tuple[int, int
     return None
 
 
+def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The start and end of the line (paragraph) of ``text`` around ``[start, end)``."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return a, (len(text) if b < 0 else b)
+
+
 def snap_span(text: str, span: TaggedSpan) -> TaggedSpan:
     """``span`` with its edges moved out of the words they cut (see the module docstring)."""
     if span.label not in SNAPPED_LABELS:
         return span
-    line_start = text.rfind("\n", 0, span.start) + 1
-    line_end = text.find("\n", span.end)
-    line_end = len(text) if line_end < 0 else line_end
+    line_start, line_end = line_bounds(text, span.start, span.end)
     edges = word_edges(text[line_start:line_end])
     s, e = span.start - line_start, span.end - line_start
     word = _word_around(edges, s)
@@ -159,9 +164,7 @@ def snap_number_span(text: str, span: TaggedSpan) -> TaggedSpan:
     while s > 0 and (_ascii_digit(text[s]) or text[s] == ".") and (_ascii_digit(text[s - 1]) or (
             text[s - 1] == "." and s > 1 and _ascii_digit(text[s - 2]))):
         s -= 1
-    line_start = text.rfind("\n", 0, s) + 1
-    line_end = text.find("\n", e)
-    line_end = n if line_end < 0 else line_end
+    line_start, line_end = line_bounds(text, s, e)
     line = text[line_start:line_end]
     edges = word_edges(line)
     ls, le = s - line_start, e - line_start

@@ -30,7 +30,7 @@ def meeting_arguments(sv: SentenceView, hit: TriggerHit, hits: list[TriggerHit])
         for s, e in body_spans(sv, cs, hit.start):
             if name_start is None or s < name_start:
                 out.append(span("organizer", s, e, "organizer:body"))
-        out += _place_organizers(sv, hit, cs, out)
+        out += _place_organizers(sv, hit, cs, ss, out)
         if sv.is_headline():
             out += kicker_default(sv, "organizer", [c for c in out if c.role == "organizer"])
     chairs = people_of(sv, CHAIR_CUES, ss, se)
@@ -63,7 +63,7 @@ def _place_list(sv: SentenceView, pos: int, end: int) -> tuple[list[ArgCandidate
     spans (a place joined to the next, 唐山市曹妃甸区, is one span), and where the list ends."""
     items: list[ArgCandidate] = []
     while pos < end:
-        m = next((x for x in sv.mentions if x.cstart == pos and x.entity.label in ORG_LABELS), None)
+        m = sv.starting_at(pos, ORG_LABELS)
         if m is not None:
             items.append(ent("organizer", m, "organizer:place"))
             pos = m.cend
@@ -87,7 +87,8 @@ def _place_list(sv: SentenceView, pos: int, end: int) -> tuple[list[ArgCandidate
     return items, pos
 
 
-def _place_organizers(sv: SentenceView, hit: TriggerHit, cs: int, have: list[ArgCandidate]) -> list[ArgCandidate]:
+def _place_organizers(sv: SentenceView, hit: TriggerHit, cs: int, ss: int,
+                      have: list[ArgCandidate]) -> list[ArgCandidate]:
     """Organizers written as places: who hosts (由甲局和乙市主办的) and the subject of the holding verb
     (乙县举行…, 我市在某地举办…).  The place that opens the meeting's name (某市投资推介会) is left out:
     GUIDELINES §10.15 allows it and the real-article gold takes it about as often as not."""
@@ -96,19 +97,18 @@ def _place_organizers(sv: SentenceView, hit: TriggerHit, cs: int, have: list[Arg
 
     def add(items: list[ArgCandidate]) -> None:
         for c in items:
-            if (c.start, c.end) not in taken and not any(c.mention is not None and c.mention is x.mention for x in have):
+            if (c.start, c.end) not in taken:     # an entity of ``have`` is there under its own offsets
                 taken.add((c.start, c.end))
                 out.append(c)
 
-    lo = sv.segment(hit.start)[0]
-    for h in _HOST_RE.finditer(sv.full, lo, hit.start):
+    for h in _HOST_RE.finditer(sv.full, ss, hit.start):
         items, stop = _place_list(sv, h.start(1), h.end(1))
         if stop == h.end(1) or sv.full[stop:h.end(1)] in ("联合", "共同"):
             add(items)
     pos = cs
     while pos < hit.start and (sv.full[pos].isspace() or sv.full[pos] in "，,"):
         pos += 1
-    date = next((m for m in sv.mentions if m.cstart == pos and m.entity.label == "DATE"), None)
+    date = sv.starting_at(pos, {"DATE"})
     if date is not None:
         pos = date.cend
         while pos < hit.start and sv.full[pos] in "，, ":

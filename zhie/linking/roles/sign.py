@@ -15,6 +15,8 @@ _ANGLE = re.compile(r"《([^《》]{1,60})》")
 
 # The object of a signing verb that names an agreement (签订了项目合作协议, 签署深化战略合作协议和…投资协议).
 _AGREEMENT_END = re.compile(r"协议书|协议|备忘录|合同书|合同|意向书|意向")
+# Between an organisation of an attending list and its cue (…局有关领导、百余名客商出席).
+_ATTENDING_GAP = re.compile(r"^(?:[、和及与\s]|以及|等|有关|相关|部分|领导|同志|负责人|代表|嘉宾|客商|[0-9０-９]+|[余多名位家])*$")
 _SUBJECT_LEAD = re.compile(r"^(?:此外|另外|同时|其中|会上|仪式上|活动中|随后|当天|当日|现场)?$")
 
 
@@ -26,9 +28,8 @@ def _agreement_objects(sv: SentenceView, start: int, stop: int) -> list[tuple[in
     pos = start + (1 if sv.full.startswith("了", start) else 0)
     _, ce = sv.clause(pos)
     ce = min(ce, stop)
-    ends = [m for m in _AGREEMENT_END.finditer(sv.full, pos, ce)]
     out: list[tuple[int, int]] = []
-    for m in ends:
+    for m in _AGREEMENT_END.finditer(sv.full, pos, ce):
         s = pos
         inner = [x for x in sv.mentions if s <= x.cstart < m.end()]
         if inner:
@@ -86,9 +87,8 @@ def _attending(sv: SentenceView, m: Mention, end: int) -> bool:
     """An organisation of the list of those who attend (…等领导、…局有关领导出席签约仪式): no party."""
     if title_phrase_org(sv, m):
         return True
-    pos = next((p for p in cue_positions(sv, CEREMONY_ATTENDANCE, m.cend, end)), None)
-    return pos is not None and bool(re.match(r"^(?:[、和及与\s]|以及|等|有关|相关|部分|领导|同志|负责人|代表|嘉宾|客商|[0-9０-９]+|[余多名位家])*$",
-                                             sv.residue(m.cend, pos)))
+    cues = cue_positions(sv, CEREMONY_ATTENDANCE, m.cend, end)
+    return bool(cues) and bool(_ATTENDING_GAP.match(sv.residue(m.cend, cues[0])))
 
 
 def _attending_event(sv: SentenceView) -> list[Mention]:
@@ -106,8 +106,8 @@ def sign_arguments(sv: SentenceView, hit: TriggerHit, hits: list[TriggerHit]) ->
     ss, se = sv.segment(hit.start)
     nxt = [h.start for h in hits if h.type == SIGN and h.start > hit.start and h.start < se]
     after_end = nxt[0] if nxt else se
-    # parties: organisations of the trigger clause, before the trigger, not a place (在X签署); at a
-    # ceremony mention only the sides joined by 与 (the organisations of the attending list are no party)
+    # parties: organisations of the trigger clause, before the trigger, not a place (在X签署) nor a
+    # setting (在…会上与B签订); at a ceremony mention not the organisations of the attending list
     ceremony = hit.reason == "ceremony"
     for m in sv.between(cs, hit.start, ORG_LABELS):
         if located(sv, m) and "与" not in sv.full[m.cend:hit.start]:
@@ -117,8 +117,9 @@ def sign_arguments(sv: SentenceView, hit: TriggerHit, hits: list[TriggerHit]) ->
         if ceremony and _attending(sv, m, hit.start):
             continue
         out.append(ent("party", m, "party:clause+title" if title_phrase_org(sv, m) else "party:clause"))
-    if not any(c.role == "party" and c.start < _with_pos(sv, cs, hit.start) for c in out):
-        subject = _clause_subject(sv, ss, cs) if _with_pos(sv, cs, hit.start) < hit.start else None
+    with_at = _with_pos(sv, cs, hit.start)
+    if with_at < hit.start and not any(c.role == "party" and c.start < with_at for c in out):
+        subject = _clause_subject(sv, ss, cs)    # …，与B签订: the subject of an earlier clause
         if subject is not None:
             out.append(ent("party", subject, "party:subject"))
     if sv.is_headline():
@@ -137,7 +138,7 @@ def sign_arguments(sv: SentenceView, hit: TriggerHit, hits: list[TriggerHit]) ->
         out += [span("agreement", s, e, "agreement:object") for s, e in _agreement_objects(sv, hit.end, after_end)]
     # at a ceremony mention the officials of the sentence attend it: witnesses (SCHEMA: 出席签约仪式,
     # 签约仪式上，X表示); elsewhere who 见证s
-    if hit.reason == "ceremony":
+    if ceremony:
         for m in people_of(sv, WITNESS_CUES + CEREMONY_ATTENDANCE + ("表示",)):
             out.append(ent("witness", m, "witness:cue"))
     else:   # who 见证s, or who attends the event of the signing (出席活动, 出席仪式)

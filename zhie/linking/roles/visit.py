@@ -29,7 +29,7 @@ def _place_after(sv: SentenceView, p_end: int, stop: int, trigger: int) -> tuple
     items: list[tuple[int, int]] = []     # the plain facilities of a mixed list (A公司、某某孵化园、B园区)
     pos = p_end
     while True:
-        m = next((x for x in sv.mentions if x.cstart == pos and x.entity.label in TARGET_LABELS), None)
+        m = sv.starting_at(pos, TARGET_LABELS)
         if m is None:
             f = _FACILITY_ITEM.match(sv.full, pos, stop) if ents else None
             if f is None or sv.covered(f.start(), f.end()) or f.group() in GENERIC_PLACES:
@@ -186,6 +186,10 @@ def _has_visitor(sv: SentenceView, start: int, end: int) -> bool:
                for m in sv.between(start, end, {"ORG"}))
 
 
+# The movements of the clause after a setting (调研中，X先后深入A、B): where the visit went.
+_SETTING_PREPS = ("深入", "来到", "前往", "走进")
+
+
 def _setting_arguments(sv: SentenceView, hit: TriggerHit, se: int) -> list[ArgCandidate]:
     """A visit named as the setting of what follows (调研中，…; 考察期间，X…; GUIDELINES §10.17): who
     opens the next clause is the visitor, the places it goes to (先后深入A、B) are the targets."""
@@ -198,11 +202,11 @@ def _setting_arguments(sv: SentenceView, hit: TriggerHit, se: int) -> list[ArgCa
     if first and sv.is_list_gap(comma + 1, first[0].cstart, allow_lead=True):
         people = [first[0]] + [m for a, m in zip(first, first[1:]) if sv.is_list_gap(a.cend, m.cstart)]
         out += [ent("visitor", m, "visitor:setting") for m in people if m.entity.label == "OFFICIAL"]
-    for pos in cue_positions(sv, ("深入", "来到", "前往", "走进"), comma + 1, ce):
-        word = next(w for w in ("深入", "来到", "前往", "走进") if sv.full.startswith(w, pos))
-        ents, spans = _place_after(sv, pos + len(word), ce, ce)
+    goes = cue_positions(sv, _SETTING_PREPS, comma + 1, ce)
+    if goes:
+        word = next(w for w in _SETTING_PREPS if sv.full.startswith(w, goes[0]))
+        ents, spans = _place_after(sv, goes[0] + len(word), ce, ce)
         out += [ent("target", m, "target:to") for m in ents] + [span("target", a, b, "target:to-span") for a, b in spans]
-        break
     return out
 
 
@@ -219,7 +223,7 @@ def _dui_targets(sv: SentenceView, lo: int, hit: TriggerHit) -> list[ArgCandidat
     out: list[ArgCandidate] = []
     pos += 1
     while pos < hit.start:
-        m = next((x for x in sv.mentions if x.cstart == pos and x.entity.label in TARGET_LABELS), None)
+        m = sv.starting_at(pos, TARGET_LABELS)
         if m is not None:
             out.append(ent("target", m, "target:dui"))
             pos = m.cend
