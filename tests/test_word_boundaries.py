@@ -84,7 +84,7 @@ def test_a_date_is_not_cut_through_a_date_word():
 
 
 def test_an_amount_is_held_to_its_words():
-    text = "税收160亿元左右，其中亿元以上项目21个，占地约55亩，建成90米LNG动力船，新签约亿元以上项目。"
+    text = "税收160亿元左右，其中亿元以上的有9个，占地约55亩，建成90米LNG动力船，新签约亿元以上项目。"
     got = apply_filters(text, [_span(text, "AMOUNT", "160亿元左"), _span(text, "AMOUNT", "中亿元以上"),
                                _span(text, "AMOUNT", "约55亩"), _span(text, "AMOUNT", "90米LN"),
                                _span(text, "AMOUNT", "约亿元以上")])

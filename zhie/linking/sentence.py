@@ -20,7 +20,7 @@ _PAREN = re.compile(r"[(（][^()（）]{0,8}[)）]")
 # Words allowed around the mentions of a pure person list.
 _LIST_FILLER = re.compile(r"^(?:[、和及与，,\s]|一行|等|以及|在|由|会议由|共同|分别|的|并|(?:我?[省市县区])?领导)*$")
 # What may stand between the last name of a list and its cue besides a few characters: the groups
-# that come along (…等领导同志以及企业家代表出席, …及有关部门负责人、120余名客商参加).
+# that come along (…等领导及客商代表出席, …及有关负责人、百余名嘉宾参加).
 _GROUP_GAP = re.compile(r"^(?:[、和及与\s]|以及|等|有关|相关|部分|全体|各界|主要|其他|其它|领导|同志|干部|代表|企业家|"
                         r"企业|嘉宾|客商|负责人|负责|应邀|一同|共同|也|还|园区|部门|单位|[0-9０-９]+|[余多]|名|位|家|个|"
                         r"专家|学者|人士|人员|班子|成员|四套|四大|(?:我?[省市县区])?领导|(?:出席|参加)[\u4e00-\u9fff]{0,8}?并)*$")

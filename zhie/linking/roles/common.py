@@ -62,7 +62,7 @@ def people_of(sv: SentenceView, cues: tuple[str, ...], start: int | None = None,
 
 def date_of(sv: SentenceView, hit: TriggerHit) -> ArgCandidate | None:
     """The nearest DATE before the trigger in its segment, else in the sentence; a coarse date (a
-    year, a season, a quarter: 一季度集中签约仪式) gives way to a day written earlier in the sentence."""
+    year, a season, a quarter: 某某季度签约仪式) gives way to a day written earlier in the sentence."""
     ss, _ = sv.segment(hit.start)
     before = [m for m in sv.between(sv.start, hit.start, {"DATE"}) if not in_angle(sv, m)]
     days = [m for m in before if _DAY.search(m.entity.text)]

@@ -13,7 +13,7 @@ from .common import (ArgCandidate, cue_positions, date_of, ent, kicker_default, 
 
 _ANGLE = re.compile(r"《([^《》]{1,60})》")
 
-# The object of a signing verb that names an agreement (签订了项目合作协议, 签署深化战略合作协议和…投资协议).
+# The object of a signing verb that names an agreement (签订了合作协议, 签署产能协议和…投资协议).
 _AGREEMENT_END = re.compile(r"协议书|协议|备忘录|合同书|合同|意向书|意向")
 # Between an organisation of an attending list and its cue (…局有关领导、百余名客商出席).
 _ATTENDING_GAP = re.compile(r"^(?:[、和及与\s]|以及|等|有关|相关|部分|领导|同志|负责人|代表|嘉宾|客商|[0-9０-９]+|[余多名位家])*$")
