@@ -353,6 +353,50 @@ def test_broken_utf8_is_400(path):
     assert r.json()["error"]["type"] == "invalid_utf8"
 
 
+def test_a_large_batch_body_is_parsed_off_the_event_loop(monkeypatch):
+    """While a batch of several hundred kilobytes is being parsed, other requests are answered; the parse
+    waits for one to be answered, which cannot happen if it holds the event loop."""
+    import service.requests as door
+
+    parsing, answered = threading.Event(), threading.Event()
+    waited: list[bool] = []
+    real = door.loads_strict
+
+    def slow_loads(text: str) -> Any:
+        if len(text.encode("utf-8")) > door.INLINE_PARSE_BYTES:
+            parsing.set()
+            waited.append(answered.wait(10))
+        return real(text)
+
+    monkeypatch.setattr(door, "loads_strict", slow_loads)
+    doc = {"text": SIGNING[:40]}
+    count = door.INLINE_PARSE_BYTES // len(js(doc)) + 50
+    body = js({"documents": [doc] * count})
+    assert len(body) > door.INLINE_PARSE_BYTES
+    with client_for(tiny(max_body_bytes=4 * len(body), max_batch_docs=count)) as client:
+        big: list[httpx.Response] = []
+        poster = threading.Thread(target=lambda: big.append(post_raw(client, "/v1/extract/batch", body)))
+        poster.start()
+        assert parsing.wait(30)
+        assert client.get("/health").status_code == 200
+        answered.set()
+        poster.join(30)
+    assert waited == [True]
+    assert big[0].status_code == 200 and len(big[0].json()["results"]) == count
+
+
+@pytest.mark.parametrize("tail, status, kind", [(b"\xff]}", 400, "invalid_utf8"), (b"]", 422, "invalid_json")])
+def test_a_large_bad_body_is_refused_as_a_small_one_is(tail, status, kind):
+    doc = js({"text": SIGNING[:40]})
+    import service.requests as door
+    items = b",".join([doc] * (door.INLINE_PARSE_BYTES // len(doc) + 10))
+    body = b'{"documents": [' + items + tail
+    with client_for(tiny(max_body_bytes=4 * len(body))) as client:
+        r = post_raw(client, "/v1/extract/batch", body)
+    assert r.status_code == status, r.text
+    assert r.json()["error"]["type"] == kind
+
+
 def test_batch_keeps_order_and_puts_errors_in_place():
     limit = max(len(SIGNING), len(WEB_PAGE))
     docs = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import anyio
 from fastapi import APIRouter, Depends, Request
 
 from zhie.io import InputError
@@ -59,6 +60,7 @@ def extract_router(settings: Settings, auth: Auth) -> APIRouter:
         items = [batch_item(raw, i, settings.max_doc_chars) for i, raw in enumerate(documents)]
         require_ready(runtime)
         records = await runtime.run(lambda p: run_batch(p, items), request)
-        return JSONUTF8Response({"results": records})
+        # a batch's answer can be megabytes: rendered off the event loop, like its body was parsed
+        return await anyio.to_thread.run_sync(JSONUTF8Response, {"results": records})
 
     return router
