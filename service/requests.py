@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any, TypeVar
 
-import anyio
+import anyio.to_thread
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 

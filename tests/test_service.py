@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from hypothesis import example, given, strategies as st
 
 import live_server
+import service.requests as door
 from conftest import REPO_ROOT, TINY_MODEL
 from samples import SIGNING, WEB_PAGE
 from service import Settings, SettingsError, create_app, load_settings
@@ -356,8 +357,6 @@ def test_broken_utf8_is_400(path):
 def test_a_large_batch_body_is_parsed_off_the_event_loop(monkeypatch):
     """While a batch of several hundred kilobytes is being parsed, other requests are answered; the parse
     waits for one to be answered, which cannot happen if it holds the event loop."""
-    import service.requests as door
-
     parsing, answered = threading.Event(), threading.Event()
     waited: list[bool] = []
     real = door.loads_strict
@@ -388,7 +387,6 @@ def test_a_large_batch_body_is_parsed_off_the_event_loop(monkeypatch):
 @pytest.mark.parametrize("tail, status, kind", [(b"\xff]}", 400, "invalid_utf8"), (b"]", 422, "invalid_json")])
 def test_a_large_bad_body_is_refused_as_a_small_one_is(tail, status, kind):
     doc = js({"text": SIGNING[:40]})
-    import service.requests as door
     items = b",".join([doc] * (door.INLINE_PARSE_BYTES // len(doc) + 10))
     body = b'{"documents": [' + items + tail
     with client_for(tiny(max_body_bytes=4 * len(body))) as client:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 
 from zhie.io import InputError
