@@ -41,7 +41,16 @@ def _train(tmp_path: Path, out: str) -> subprocess.CompletedProcess:
 def test_tiny_finetune_writes_a_loadable_model_deterministically(tmp_path):
     first = _train(tmp_path, "m1")
     assert first.returncode == 0, first.stderr[-2000:]
-    meta = json.loads((tmp_path / "m1" / "meta.json").read_text(encoding="utf-8"))
+    from zhie.model import load_model
+    folder = load_model(tmp_path / "m1")
+    # the whole pipeline is described by the folder: pipeline.json, the card, and an argument scorer
+    # refitted on the training articles (not the package's)
+    assert folder.layout == "pipeline"
+    assert folder.config.linker.argument_scorer.file == "argument_scorer.json"
+    scorer = json.loads((tmp_path / "m1" / "argument_scorer.json").read_text(encoding="utf-8"))
+    assert scorer["meta"]["trained_on"] == "train.jsonl" and scorer["meta"]["documents"] == 2
+    assert folder.card["training"]["argument_scorer"]["documents"] == 2
+    meta = folder.meta()
     assert meta["version"] == "smoke" and meta["tagger"] == "transformer"
     assert meta["parent"]["name"] == "zhie-ner-small"
     assert meta["training"]["data"]["domain"]["articles"] == 2

@@ -184,6 +184,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             "history": state.history, "seconds": train_seconds, "threads": torch.get_num_threads()},
             "metrics": {}}
     out = save_model(state, Path(args.out), meta)
+    finish = getattr(args, "finish_layout", True)   # --from-store refits and lays out after its gate
+    scorer_note = _scorer_for(out, args) if finish else None
 
     # evaluate the saved (fp16) model, exactly as users will run it
     tagger = TransformerTagger.load(out, read_meta(out))
@@ -200,10 +202,30 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.cluener_dev or args.msra_test:
         metrics.update(evaluate_public(tagger, args.cluener_dev, args.msra_test, args.public_eval_limit))
     meta["metrics"] = metrics
-    (out / "meta.json").write_text(json.dumps(dict(read_meta(out), metrics=metrics), ensure_ascii=False, indent=2) + "\n",
-                                   encoding="utf-8")
+    saved = dict(read_meta(out), metrics=metrics)
+    if scorer_note is not None:
+        saved["training"] = dict(saved["training"], argument_scorer=scorer_note)
+    (out / "meta.json").write_text(json.dumps(saved, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if finish:
+        from .from_store import to_pipeline_layout
+        to_pipeline_layout(out, scorer_note)
     print(f"model written to {out} in {train_seconds}s of training")
     return 0
+
+
+def _scorer_for(out: Path, args: argparse.Namespace) -> dict | None:
+    """The new folder's argument scorer (the linker's learned part): refitted on the articles the
+    tagger was trained on, of the parent's kind and L2 (``--init``; the blend kind for a model
+    built from ``--encoder``), or the parent's file copied unchanged with ``--keep-scorer``.  The
+    note recorded in the card, or None when the folder is left to the package's scorer."""
+    from .from_store import fit_scorer, keep_scorer, refit_scorer
+
+    extra = list(dict.fromkeys(args.extra_train or []))      # a file named twice is fitted on once
+    if args.init:
+        if getattr(args, "keep_scorer", False):
+            return keep_scorer(Path(args.init), out)
+        return refit_scorer(Path(args.init), out, args, fit_on_all=[], replay=extra)
+    return fit_scorer(out, [str(args.train), *extra], getattr(args, "texts", None), kind="logreg", l2=1.0)
 
 
 def cmd_fit_head(args: argparse.Namespace) -> int:
@@ -311,7 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-replay", action="store_true",
                    help="--from-store: do not replay the parent's extra training files named in its card")
     p.add_argument("--keep-scorer", action="store_true",
-                   help="--from-store: keep the parent's argument scorer instead of refitting it")
+                   help="keep the parent's (--init) argument scorer instead of refitting it on the training articles")
     from .trainer import TrainConfig
     for f in fields(TrainConfig):
         p.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=type(f.default), default=None)

@@ -189,29 +189,49 @@ def refit_scorer(init: Path, staging: Path, args: argparse.Namespace, fit_on_all
     """Refit the parent's argument scorer (the linker's learned part) on the training articles, the
     replayed files and every reviewed document, and write it into the new folder — the same kind
     as the parent's (blend or stacked) and the same L2.  None when the parent has no scorer file."""
-    from zhie.linking.train_scorer import train, train_stacked
     from zhie.model import load_model
-    from zhie.standoff import join_texts
-
-    from .examples import read_jsonl
 
     folder = load_model(init)
     scorer_cfg = folder.config.linker.argument_scorer
     if scorer_cfg is None or folder.config.tagger.kind != "transformer":
         return None
-    docs: list[dict] = []
     names = [*([str(args.train)] if getattr(args, "train", None) else []), *replay, *(str(p) for p in fit_on_all)]
-    for name in names:
-        docs += join_texts(read_jsonl(Path(name)), getattr(args, "texts", None))
     own = folder.path / scorer_cfg.file if not scorer_cfg.file.startswith("package:") else None
     l2 = 1.0
     if own is not None and own.is_file():
         l2 = float(json.loads(own.read_text(encoding="utf-8")).get("meta", {}).get("l2", 1.0))
+    return fit_scorer(staging, names, getattr(args, "texts", None), kind=scorer_cfg.kind, l2=l2)
+
+
+def fit_scorer(folder: Path, names: list[str], texts: str | None, kind: str, l2: float) -> dict:
+    """Fit an argument scorer of ``kind`` (blend or stacked) on the gold articles of ``names``
+    (standoff ones joined to ``texts``) and write it into ``folder``; the note for the card."""
+    from zhie.linking.train_scorer import train, train_stacked
+    from zhie.standoff import join_texts
+
+    from .examples import read_jsonl
+
+    docs: list[dict] = []
+    for name in names:
+        docs += join_texts(read_jsonl(Path(name)), texts)
     trained_on = ", ".join(Path(n).name for n in names)
-    scorer = (train_stacked(docs, l2=l2, trained_on=trained_on) if scorer_cfg.kind == "stacked"
+    scorer = (train_stacked(docs, l2=l2, trained_on=trained_on) if kind == "stacked"
               else train(docs, l2=l2, trained_on=trained_on)[0])
-    scorer.save(staging / "argument_scorer.json")
-    return {"kind": scorer_cfg.kind, "l2": l2, "documents": len(docs), "pairs": scorer.meta.get("pairs")}
+    scorer.save(folder / "argument_scorer.json")
+    return {"kind": kind, "l2": l2, "documents": len(docs), "pairs": scorer.meta.get("pairs")}
+
+
+def keep_scorer(init: Path, staging: Path) -> dict | None:
+    """``--keep-scorer``: the parent's argument scorer file, copied unchanged into the new folder
+    (without it the new folder would fall back to the package's scorer)."""
+    from zhie.model import load_model
+
+    folder = load_model(init)
+    path = folder.scorer_path()
+    if path is None or not path.is_file():
+        return None
+    shutil.copyfile(path, staging / "argument_scorer.json")
+    return {"kind": folder.config.linker.argument_scorer.kind, "kept": "the parent's"}
 
 
 def to_pipeline_layout(folder: Path, scorer_note: dict | None) -> None:
@@ -299,12 +319,14 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
         if getattr(args, "lr_domain", None) is None:
             args.lr_domain = DEFAULT_LR
         args.out = str(staging)
+        args.finish_layout = False   # the scorer is refitted on every reviewed document and laid out after the gate
         started = time.time()
         code = train(args)
         seconds = round(time.time() - started, 1)
         if code != 0:
             return code
-        scorer_note = None if getattr(args, "keep_scorer", False) else refit_scorer(init, staging, args, fit_on_all=[reviewed], replay=replay)
+        scorer_note = (keep_scorer(init, staging) if getattr(args, "keep_scorer", False)
+                       else refit_scorer(init, staging, args, fit_on_all=[reviewed], replay=replay))
         parent_f1 = dev_core_f1(init, dev)
         meta_file = staging / "meta.json"
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
