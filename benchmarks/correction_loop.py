@@ -59,6 +59,9 @@ ZN = REPO_ROOT / "annotations" / "zone-news"
 DEFAULT_POOL = [ZN / "heldout.jsonl", ZN / "train-more.jsonl"]
 DEFAULT_SEALED = ZN / "test.jsonl"
 DEFAULT_DEV = REPO_ROOT / "annotations" / "dev.jsonl"
+# the last commit whose models/zhie-ner-small is 0.3.0, which was not trained on train-more.jsonl (0.4.0 is):
+# the model the demonstration serves now (``--model-at``)
+MODEL_0_3_0 = "aff5b4d8403df6c57a68115f0654e3b954a34a64"
 
 
 def _lines(text: str) -> int:
@@ -116,6 +119,21 @@ def read_gold(paths: list[Path], texts: Path) -> list[dict[str, Any]]:
         with open(path, encoding="utf-8") as f:
             out += join_texts([json.loads(line) for line in f if line.strip()], texts)
     return out
+
+
+def model_at_revision(rev: str, dest: Path, folder: str = "models/zhie-ner-small") -> Path:
+    """The model folder as committed at git revision ``rev``, written to ``dest`` (needs the history)."""
+    listing = subprocess.run(["git", "-C", str(REPO_ROOT), "ls-tree", "--name-only", f"{rev}:{folder}"],
+                             capture_output=True, text=True)
+    if listing.returncode != 0 or not listing.stdout.split():
+        raise SystemExit(f"--model-at {rev}: no {folder} at that revision "
+                         f"({listing.stderr.strip() or 'empty'}; a shallow clone lacks the history)")
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in listing.stdout.split():
+        blob = subprocess.run(["git", "-C", str(REPO_ROOT), "show", f"{rev}:{folder}/{name}"],
+                              capture_output=True, check=True)
+        (dest / name).write_bytes(blob.stdout)
+    return dest
 
 
 def trained_ids(model: Path) -> set[str]:
@@ -277,7 +295,8 @@ def run_loop(model: Path, texts: Path, workdir: Path, *, pool_files: list[Path],
     seen = trained_ids(model) & {d["id"] for d in pool}
     if seen:
         raise SystemExit(f"{len(seen)} pool documents were trained on by {model} (e.g. {sorted(seen)[:3]}): "
-                         "the held-out part would not be held out")
+                         "the held-out part would not be held out (serve an earlier release: --model-at REV; "
+                         f"{MODEL_0_3_0[:7]} holds 0.3.0)")
     store = workdir / "store.sqlite"
     if store.exists():
         raise SystemExit(f"{store} exists (an earlier run's store): give an empty --workdir")
@@ -360,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--texts", required=True, help="zone-news.jsonl: the text of the standoff gold, by id")
     parser.add_argument("--model", default=str(REPO_ROOT / "models" / "zhie-ner-small"), help="the served model")
+    parser.add_argument("--model-at", metavar="REV",
+                        help=f"serve models/zhie-ner-small as committed at git revision REV instead of --model "
+                             f"(0.4.0 was trained on train-more.jsonl; {MODEL_0_3_0[:7]} holds 0.3.0, which was not)")
     parser.add_argument("--pool", nargs="+", default=[str(p) for p in DEFAULT_POOL],
                         help="standoff gold files of documents the model was not trained on")
     parser.add_argument("--kind", help=f"force a kind ({', '.join(KINDS)}); default: the worst by measurement")
@@ -377,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     if not texts.is_file():
         parser.error(f"--texts {texts}: no such file")
     return run_and_print(args.workdir, "zhie-loop-", args.json, lambda workdir: run_loop(
-        Path(args.model), texts, workdir, pool_files=[Path(p) for p in args.pool], kind=args.kind,
+        model_at_revision(args.model_at, workdir / "served-model") if args.model_at else Path(args.model), texts, workdir, pool_files=[Path(p) for p in args.pool], kind=args.kind,
         corrections=args.corrections, min_heldout=args.min_heldout, seed=args.seed, workers=args.workers,
         dev=Path(args.dev), sealed=Path(args.sealed) if args.sealed else None, train_args=args.train_args))
 

@@ -56,6 +56,9 @@ def test_tiny_finetune_writes_a_loadable_model_deterministically(tmp_path):
     assert meta["training"]["data"]["domain"]["articles"] == 2
     assert "dev" in meta["metrics"] and "entities" in meta["metrics"]["dev"]
     assert [h["stage"] for h in meta["training"]["history"]][-1] == "domain"
+    command = meta["training"]["command"]   # the card says how the model was made
+    assert command.startswith("python -m training train --init ") and "--version smoke" in command
+    assert "arguments_micro" in meta["metrics"]["dev"] and "triggers_micro" in meta["metrics"]["dev"]
     # the parent has no trigger head: one is added and trained on the article annotated for events
     assert meta["heads"]["trigger"] == ["SIGN_CONTRACT", "VISIT_INSPECT", "MEETING"]
     assert meta["training"]["data"]["trigger"] == {"articles": 1, "windows": 1, "triggers": 1}

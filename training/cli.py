@@ -4,7 +4,7 @@
     python -m training train --encoder ../shared/models/e5-small-zh \
         --cluener ../shared/data/cluener2020 --msra ../shared/data/msra_ner --out models/zhie-ner-small
     python -m training train --init models/zhie-ner-small --config tiny --out /tmp/m   # fine-tune / smoke
-    python -m training public-eval --model models/zhie-ner-small --cluener ... --msra ...
+    python -m training public-eval --model models/zhie-ner-small --cluener-dev ../shared/data/cluener2020 --msra-test ../shared/data/msra_ner
     python -m training train --from-store --out models/zhie-ner-small --steps 200   # reviewed documents
                                                      # (training/from_store.py; `zhie train --from-store …` too)
 """
@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import shlex
 import sys
 import time
 from dataclasses import fields
@@ -181,7 +182,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     meta = {"name": args.name or "zhie-ner-small", "version": args.version or "0.1.0", "tagger": "transformer",
             "max_len": cfg.max_len,
             "encoder": origin, "parent": parent, "training": {"config": config_dict(cfg), "data": data_record,
-            "history": state.history, "seconds": train_seconds, "threads": torch.get_num_threads()},
+            "history": state.history, "seconds": train_seconds, "threads": torch.get_num_threads(),
+            "command": shlex.join(["python", "-m", "training", *getattr(args, "argv", [])])},
             "metrics": {}}
     out = save_model(state, Path(args.out), meta)
     finish = getattr(args, "finish_layout", True)   # --from-store refits and lays out after its gate
@@ -272,13 +274,27 @@ def cmd_fit_head(args: argparse.Namespace) -> int:
     return 0
 
 
+def _corpus_file(path: str | None, name: str, flag: str) -> str | None:
+    """A corpus file given as itself or as the folder that holds `name` (as --cluener/--msra take folders)."""
+    if path is None:
+        return None
+    p = Path(path)
+    if p.is_dir():
+        p = p / name
+    if not p.is_file():
+        raise SystemExit(f"{flag}: no such file: {p}")
+    return str(p)
+
+
 def cmd_public_eval(args: argparse.Namespace) -> int:
     from zhie.model import load_model
     from zhie.tagger.transformer import TransformerTagger
 
     from .public_eval import evaluate_public
+    cluener = _corpus_file(args.cluener_dev, "dev.json", "--cluener-dev")
+    msra = _corpus_file(args.msra_test, "test.bio", "--msra-test")
     tagger = TransformerTagger.load(Path(args.model), load_model(Path(args.model)).tagger_meta())
-    res = evaluate_public(tagger, args.cluener_dev, args.msra_test, args.limit)
+    res = evaluate_public(tagger, cluener, msra, args.limit)
     print(json.dumps(res, ensure_ascii=False, indent=2))
     return 0
 
@@ -364,8 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("public-eval", help="CLUENER dev / MSRA test scores of a model's auxiliary heads")
     p.add_argument("--model", required=True)
-    p.add_argument("--cluener-dev")
-    p.add_argument("--msra-test")
+    p.add_argument("--cluener-dev", help="CLUENER dev.json, or the folder that holds it")
+    p.add_argument("--msra-test", help="MSRA test.bio, or the folder that holds it")
     p.add_argument("--limit", type=int)
     p.set_defaults(func=cmd_public_eval)
     return parser
@@ -376,4 +392,5 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0].startswith("--") and argv[0] != "--help":  # `zhie train --from-store …`: train is implied
         argv = ["train"] + argv
     args = build_parser().parse_args(argv)
+    args.argv = argv   # recorded in the card as training.command
     return args.func(args)

@@ -196,7 +196,8 @@ def evaluate(gold_docs: list[dict[str, Any]], pred_docs: list[dict[str, Any]]) -
 
 
 MODEL_METRIC_KEYS = ("documents", "entities", "entities_micro_core", "entities_micro_all", "normalisation",
-                     "relations", "relations_micro", "triggers", "arguments", "negatives")
+                     "relations", "relations_micro", "triggers", "triggers_micro", "arguments", "arguments_micro",
+                     "negatives")
 
 
 def model_metrics(report: "EvalReport", gold_file: str, **extra: Any) -> dict[str, Any]:
