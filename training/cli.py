@@ -87,11 +87,46 @@ def _early_stopping(state: Any, docs: list[dict[str, Any]], args: argparse.Names
     return EarlyStopping(score, every=max(1, args.validate_every), patience=max(1, args.patience))
 
 
+def _distillation(args: argparse.Namespace, state: Any, streams: dict, weights: dict[str, float],
+                  data_record: dict, cfg: Any, rng: random.Random) -> Any:
+    """``--teacher``: the distillation term, and the unlabelled windows as a stream of their own
+    (``--distill-mix`` of the batches; the other streams keep their proportions)."""
+    if not getattr(args, "teacher", None):
+        return None
+    from zhie.tagger import read_meta
+
+    from .distill import Distillation, load_teacher, unlabelled_examples
+    from .examples import read_jsonl
+    from .trainer import BatchStream
+    teacher = Path(args.teacher)
+    distill = Distillation(load_teacher(teacher), state.vocab.sep_id, args.distill_temperature, args.distill_alpha)
+    record: dict[str, Any] = {"teacher": _shown_path(str(teacher)), "teacher_version": read_meta(teacher).get("version"),
+                              "temperature": distill.temperature, "alpha": distill.alpha}
+    if args.unlabelled:
+        exclude: set[str] = set()
+        for path in [*args.unlabelled_exclude, *([args.dev] if args.dev else [])]:
+            if Path(path).is_file():
+                exclude |= {str(d["id"]) for d in read_jsonl(Path(path)) if "id" in d}
+        examples, text_record = unlabelled_examples([Path(p) for p in args.unlabelled], exclude, cfg.max_len - 2,
+                                                    zone_only=not args.unlabelled_all,
+                                                    limit_chars=args.unlabelled_chars)
+        record["unlabelled"] = dict(text_record, excluded_files=[_shown_path(p) for p in args.unlabelled_exclude], mix=args.distill_mix)
+        if examples and args.distill_mix > 0:
+            streams["unlabelled"] = BatchStream(examples, cfg.batch_size, rng)
+            for k in list(weights):
+                weights[k] *= 1.0 - args.distill_mix
+            weights["unlabelled"] = args.distill_mix
+    data_record["distillation"] = record
+    return distill
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     if getattr(args, "from_store", False):
         from .from_store import run_from_store
         args.from_store = False
         return run_from_store(args, cmd_train)
+    if getattr(args, "unlabelled", None) and not getattr(args, "teacher", None):
+        raise SystemExit("--unlabelled needs --teacher (raw text has no tags of its own)")
     import torch
 
     from zhie.evaluate import evaluate, model_metrics
@@ -115,10 +150,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     rng = random.Random(cfg.seed)
     t0 = time.time()
     if args.init:
+        keep = [int(x) for x in args.keep_layers.split(",")] if getattr(args, "keep_layers", None) else None
         state = build_from_model(Path(args.init), cfg.layers if args.layers else None,
-                                 add_heads=("trigger",) if cfg.trigger_mix > 0 else ())
+                                 add_heads=("trigger",) if cfg.trigger_mix > 0 else (), keep_layers=keep)
         parent_meta = read_meta(Path(args.init))
         origin = parent_meta.get("encoder", {})
+        cfg.layers = state.config.num_hidden_layers   # --layers / --keep-layers may have dropped some
+        origin = dict(origin, layers_kept=cfg.layers, **({"parent_layers_kept": keep} if keep else {}))
         parent = {"name": parent_meta.get("name"), "version": parent_meta.get("version")}
     elif args.encoder:
         state = build_from_encoder(Path(args.encoder), cfg.layers, add_heads=("trigger",) if cfg.trigger_mix > 0 else ())
@@ -170,13 +208,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     weights.update({h: cfg.public_mix / len(public) for h in public})
     if "trigger" in streams:
         weights["trigger"] = cfg.trigger_mix
+    distill = _distillation(args, state, streams, weights, data_record, cfg, rng)
     stopping = None
     if getattr(args, "validate", None):
         validation_docs = join_texts(read_jsonl(Path(args.validate)), args.texts)
         stopping = _early_stopping(state, validation_docs, args, cfg.max_len)
         data_record["validation"] = {"file": str(args.validate), "articles": len(validation_docs),
                                      "every": stopping.every, "patience": stopping.patience}
-    run_stage(state, "domain", streams, weights, cfg.domain_steps, cfg.lr_domain, cfg, rng, early_stopping=stopping)
+    run_stage(state, "domain", streams, weights, cfg.domain_steps, cfg.lr_domain, cfg, rng, early_stopping=stopping,
+              distill=distill)
     train_seconds = round(time.time() - t0, 1)
 
     meta = {"name": args.name or "zhie-ner-small", "version": args.version or "0.1.0", "tagger": "transformer",
@@ -359,6 +399,23 @@ def build_parser() -> argparse.ArgumentParser:
                                       "and keep the best checked weights (--from-store: a slice of the corrections)")
     p.add_argument("--validate-every", type=int, default=50)
     p.add_argument("--patience", type=int, default=3)
+    p.add_argument("--keep-layers", help="--init: keep these encoder layers (0-based, comma-separated, e.g. 0,2,4 "
+                                         "for a 3-layer student of a 6-layer model)")
+    p.add_argument("--teacher", help="distil from this model folder (training/distill.py): every batch also learns "
+                                     "its tag distributions")
+    p.add_argument("--unlabelled", nargs="*", default=[],
+                   help="--teacher: raw text for the distillation term alone, JSON Lines of {id, text} or "
+                        "{title, content} (e.g. ../shared/data/inews/train.jsonl, the zone-news texts)")
+    p.add_argument("--unlabelled-exclude", nargs="*", default=[str(ANN / "zone-news" / "test.jsonl"),
+                                                               str(ANN / "zone-news" / "heldout.jsonl")],
+                   help="gold files whose documents never enter the unlabelled text (default: the sealed test and "
+                        "the zone-news held-out part; --dev's are always left out)")
+    p.add_argument("--unlabelled-all", action="store_true",
+                   help="keep every unlabelled article (default: only those with a zone or investment word)")
+    p.add_argument("--unlabelled-chars", type=int, default=None, help="stop reading unlabelled text after this many characters")
+    p.add_argument("--distill-mix", type=float, default=0.3, help="share of domain-stage batches of unlabelled windows")
+    p.add_argument("--distill-temperature", type=float, default=2.0)
+    p.add_argument("--distill-alpha", type=float, default=0.5, help="share of the gold loss in labelled batches")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("fit-head", help="fit one head (trigger) of a model on its frozen encoder")

@@ -19,6 +19,7 @@ class Example:
     spans: list[tuple[str, int, int]] = field(default_factory=list)  # (label, start, end) end-exclusive
     source: str = ""
     head: str = "domain"
+    labelled: bool = True   # False: raw text whose tags are unknown (the distillation term alone)
 
     def to_dict(self) -> dict:
         """The JSON form; ``head`` only when it is not the entity head."""

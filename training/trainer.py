@@ -14,7 +14,7 @@ import random
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import torch
@@ -30,6 +30,9 @@ from zhie.tagger.transformer import TransformerTagger, save_tagger_files
 from .corpora import CLUENER_LABELS, MSRA_LABELS
 from .domain import IGNORE
 from .examples import Example
+
+if TYPE_CHECKING:
+    from .distill import Distillation
 
 # "trigger": event trigger words labelled by event type, read by the learned event layer (zhie/linking)
 HEAD_LABELS: dict[str, tuple[str, ...]] = {"domain": ENTITY_LABELS, "cluener": CLUENER_LABELS,
@@ -88,13 +91,22 @@ def build_from_encoder(encoder_dir: Path, layers: int, add_heads: tuple[str, ...
     return TrainState(net, vocab, config)
 
 
-def build_from_model(model_dir: Path, layers: int | None = None, add_heads: tuple[str, ...] = ()) -> TrainState:
-    """Start from an existing zhie model folder (fine-tuning), optionally keeping fewer layers."""
+def build_from_model(model_dir: Path, layers: int | None = None, add_heads: tuple[str, ...] = (),
+                     keep_layers: list[int] | None = None) -> TrainState:
+    """Start from an existing zhie model folder (fine-tuning), optionally keeping fewer layers: the
+    first ``layers``, or the encoder layers numbered ``keep_layers`` (0-based, e.g. every other one
+    for a distilled student)."""
     from zhie.model import load_model
     meta = load_model(model_dir).tagger_meta()   # pipeline.json, or a 0.2.0 folder's meta.json
     tagger = TransformerTagger.load(Path(model_dir), meta, precision="fp32", runtime="torch", warm_up=False)
     net, config = tagger.net, tagger.net.encoder.config
-    if layers is not None and layers < config.num_hidden_layers:
+    if keep_layers:
+        n = config.num_hidden_layers
+        if sorted(set(keep_layers)) != list(keep_layers) or keep_layers[0] < 0 or keep_layers[-1] >= n:
+            raise ValueError(f"keep_layers {keep_layers}: increasing layer numbers from 0 to {n - 1}")
+        net.encoder.encoder.layer = torch.nn.ModuleList(net.encoder.encoder.layer[i] for i in keep_layers)
+        config.num_hidden_layers = len(keep_layers)
+    elif layers is not None and layers < config.num_hidden_layers:
         net.encoder.encoder.layer = net.encoder.encoder.layer[:layers]
         config.num_hidden_layers = layers
     for head in add_heads:   # a head the parent lacks starts fresh (0.2.0 has no trigger head)
@@ -112,6 +124,8 @@ def encode_batch(batch: list[Example], vocab: CharVocab, tagset: TagSet) -> tupl
         enc = [vocab.cls_id] + vocab.encode(ex.text) + [vocab.sep_id]
         ids[row, :len(enc)] = torch.tensor(enc)
         mask[row, :len(enc)] = 1
+        if not ex.labelled:
+            continue
         tags = tagset.encode(len(ex.text), [s for s in ex.spans if s[0] != IGNORE])
         for label, s, e in ex.spans:
             if label == IGNORE:
@@ -192,9 +206,11 @@ def _check(net: torch.nn.Module, stop: EarlyStopping, step: int) -> float:
 
 def run_stage(state: TrainState, name: str, streams: dict[str, BatchStream], weights: dict[str, float],
               steps: int, lr: float, cfg: TrainConfig, rng: random.Random,
-              early_stopping: EarlyStopping | None = None) -> dict[str, Any]:
-    """Train ``steps`` batches, drawing each batch's head by ``weights`` (at most ``steps`` with
-    ``early_stopping``, which also restores the best checked weights)."""
+              early_stopping: EarlyStopping | None = None, distill: "Distillation | None" = None) -> dict[str, Any]:
+    """Train ``steps`` batches, drawing each batch's stream by ``weights`` (at most ``steps`` with
+    ``early_stopping``, which also restores the best checked weights).  A stream's examples name the
+    head they train (``unlabelled`` windows train ``domain``); with ``distill`` every batch also
+    learns the teacher's tag distributions (training/distill.py)."""
     if steps <= 0:
         return {"stage": name, "steps": 0}
     stop = early_stopping
@@ -202,19 +218,25 @@ def run_stage(state: TrainState, name: str, streams: dict[str, BatchStream], wei
     if stop is not None:
         best_score, best_state = _check(state.net, stop, 0), _snapshot(state.net)
     net = state.net.train()
-    tagsets = {h: TagSet(HEAD_LABELS[h]) for h in streams}
+    head_of = {s: stream.examples[0].head for s, stream in streams.items()}
+    tagsets = {h: TagSet(HEAD_LABELS[h]) for h in set(head_of.values())}
     opt, sched = _optimizer(net, lr, cfg, steps)
-    heads = [h for h in streams if weights.get(h, 0) > 0]
-    probs = [weights[h] for h in heads]
+    names = [s for s in streams if weights.get(s, 0) > 0]
+    probs = [weights[s] for s in names]
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
     t0, running, chars = time.time(), 0.0, 0
     bar = tqdm(range(steps), desc=f"{name}", unit="step", dynamic_ncols=True)
+    done = 0
     for step in bar:
-        head = rng.choices(heads, probs)[0]
-        batch = streams[head].next()
+        stream = rng.choices(names, probs)[0]
+        head = head_of[stream]
+        batch = streams[stream].next()
         ids, mask, gold = encode_batch(batch, state.vocab, tagsets[head])
         logits = net(ids, mask, head=head)
-        loss = loss_fn(logits.view(-1, logits.shape[-1]), gold.view(-1))
+        gold_loss = loss_fn(logits.view(-1, logits.shape[-1]), gold.view(-1)) if bool((gold != -100).any()) else None
+        loss = distill.loss(logits, ids, mask, head, gold_loss) if distill is not None else gold_loss
+        if loss is None:   # a batch with nothing to learn from (no gold and no teacher)
+            continue
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
@@ -222,7 +244,7 @@ def run_stage(state: TrainState, name: str, streams: dict[str, BatchStream], wei
         opt.zero_grad(set_to_none=True)
         running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
         chars += int(mask.sum())
-        bar.set_postfix(loss=f"{running:.3f}", head=head)
+        bar.set_postfix(loss=f"{running:.3f}", head=stream)
         done = step + 1
         if stop is not None and (done % stop.every == 0 or done == steps):
             value = _check(net, stop, done)
