@@ -49,6 +49,26 @@ def test_unlabelled_text_leaves_out_excluded_documents_and_articles_off_the_subj
 
 
 @torch.no_grad()
+def test_the_character_limit_stops_reading_across_files(tmp_path):
+    files = []
+    for name in ("a", "b"):
+        f = tmp_path / f"{name}.jsonl"
+        f.write_text("\n".join(json.dumps({"id": f"{name}{i}", "text": "某某开发区与企业签约。"}, ensure_ascii=False)
+                               for i in range(3)) + "\n", encoding="utf-8")
+        files.append(f)
+    examples, record = unlabelled_examples(files, set(), 64, limit_chars=12)
+    # the second article of a.jsonl reaches 12 characters; b.jsonl is never read
+    assert record["documents"] == 2 and [ex.text for ex in examples] == ["某某开发区与企业签约。"] * 2
+
+
+def test_a_head_the_teacher_lacks_learns_from_gold_alone():
+    teacher, other = _net(1), _net(2)
+    ids, mask = _batch()
+    gold = torch.tensor(3.0)
+    assert Distillation(teacher, SEP).loss(other(ids, mask), ids, mask, "no-such-head", gold) is gold
+    assert Distillation(teacher, SEP).loss(other(ids, mask), ids, mask, "no-such-head", None) is None
+
+
 def test_the_distillation_term_is_zero_for_the_teacher_itself_and_mixes_with_gold():
     teacher, other = _net(1), _net(2)
     ids, mask = _batch()
@@ -86,6 +106,17 @@ def test_unlabelled_text_needs_a_teacher(tmp_path):
     from training.cli import main
     with pytest.raises(SystemExit, match="--unlabelled needs --teacher"):
         main(["train", "--init", str(DEFAULT_MODEL), "--config", "tiny", "--unlabelled", str(tmp_path / "x.jsonl"),
+              "--train", str(tmp_path / "none.jsonl"), "--out", str(tmp_path / "m")])
+
+
+@pytest.mark.skipif(not (DEFAULT_MODEL / "meta.json").exists(), reason="no shipped model")
+def test_a_missing_exclusion_file_is_an_error_not_a_silent_skip(tmp_path):
+    from training.cli import main
+    raw = tmp_path / "raw.jsonl"
+    raw.write_text(json.dumps({"id": "r", "text": "某某开发区签约。"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="no gold file .*sealed.jsonl"):
+        main(["train", "--init", str(DEFAULT_MODEL), "--config", "tiny", "--teacher", str(DEFAULT_MODEL),
+              "--unlabelled", str(raw), "--unlabelled-exclude", str(tmp_path / "sealed.jsonl"),
               "--train", str(tmp_path / "none.jsonl"), "--out", str(tmp_path / "m")])
 
 

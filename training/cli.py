@@ -105,8 +105,7 @@ def _distillation(args: argparse.Namespace, state: Any, streams: dict, weights: 
     if args.unlabelled:
         exclude: set[str] = set()
         for path in [*args.unlabelled_exclude, *([args.dev] if args.dev else [])]:
-            if Path(path).is_file():
-                exclude |= {str(d["id"]) for d in read_jsonl(Path(path)) if "id" in d}
+            exclude |= {str(d["id"]) for d in read_jsonl(Path(path)) if "id" in d}
         examples, text_record = unlabelled_examples([Path(p) for p in args.unlabelled], exclude, cfg.max_len - 2,
                                                     zone_only=not args.unlabelled_all,
                                                     limit_chars=args.unlabelled_chars)
@@ -127,6 +126,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         return run_from_store(args, cmd_train)
     if getattr(args, "unlabelled", None) and not getattr(args, "teacher", None):
         raise SystemExit("--unlabelled needs --teacher (raw text has no tags of its own)")
+    if getattr(args, "unlabelled", None):
+        missing = [p for p in args.unlabelled_exclude if not Path(p).is_file()]
+        if missing:   # a sealed test silently skipped would be trained on
+            raise SystemExit(f"--unlabelled-exclude: no gold file {', '.join(missing)}")
     import torch
 
     from zhie.evaluate import evaluate, model_metrics
@@ -154,9 +157,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         state = build_from_model(Path(args.init), cfg.layers if args.layers else None,
                                  add_heads=("trigger",) if cfg.trigger_mix > 0 else (), keep_layers=keep)
         parent_meta = read_meta(Path(args.init))
-        origin = parent_meta.get("encoder", {})
         cfg.layers = state.config.num_hidden_layers   # --layers / --keep-layers may have dropped some
-        origin = dict(origin, layers_kept=cfg.layers, **({"parent_layers_kept": keep} if keep else {}))
+        origin = dict(parent_meta.get("encoder", {}), layers_kept=cfg.layers,
+                      **({"parent_layers_kept": keep} if keep else {}))
         parent = {"name": parent_meta.get("name"), "version": parent_meta.get("version")}
     elif args.encoder:
         state = build_from_encoder(Path(args.encoder), cfg.layers, add_heads=("trigger",) if cfg.trigger_mix > 0 else ())

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 import torch
 import torch.nn.functional as F
 
-from .examples import Example
+from .examples import Example, read_jsonl
 
 # words that mark an article about development zones, investment and officials' visits (iNews is general news)
 ZONE_WORDS = re.compile(r"开发区|高新区|园区|保税区|新区|自贸|招商|签约|项目|投资|调研|考察|管委会|产业")
@@ -32,10 +32,11 @@ class Distillation:
     alpha: float = 0.5          # share of the gold cross-entropy where a batch has gold tags
 
     def loss(self, student_logits: torch.Tensor, ids: torch.Tensor, mask: torch.Tensor, head: str,
-             gold_loss: torch.Tensor | None) -> torch.Tensor:
-        """The batch's loss: distillation on every real character, mixed with the gold loss if any."""
+             gold_loss: torch.Tensor | None) -> torch.Tensor | None:
+        """The batch's loss: distillation on every real character, mixed with the gold loss if any
+        (the gold loss alone, or None, for a head the teacher lacks)."""
         if head not in self.teacher.heads:
-            return gold_loss if gold_loss is not None else student_logits.sum() * 0.0
+            return gold_loss
         with torch.no_grad():
             teacher_logits = self.teacher(ids, mask, head=head)
         t = self.temperature
@@ -64,14 +65,9 @@ def load_teacher(model_dir: Path) -> torch.nn.Module:
 
 def read_texts(path: Path) -> Iterable[tuple[str, str]]:
     """(id, text) from JSON Lines of ``{id, text}`` (zone-news) or ``{title, content}`` (iNews)."""
-    import json
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            text = row.get("text") or "\n".join(x for x in (row.get("title"), row.get("content")) if x)
-            yield str(row.get("id", f"{path.name}:{n}")), text
+    for n, row in enumerate(read_jsonl(path)):
+        text = row.get("text") or "\n".join(x for x in (row.get("title"), row.get("content")) if x)
+        yield str(row.get("id", f"{path.name}:{n}")), text
 
 
 def unlabelled_examples(paths: list[Path], exclude_ids: set[str], max_len: int, *, zone_only: bool = True,
@@ -84,6 +80,8 @@ def unlabelled_examples(paths: list[Path], exclude_ids: set[str], max_len: int, 
     out: list[Example] = []
     record: dict[str, Any] = {"files": [str(p) for p in paths], "excluded": 0, "documents": 0, "characters": 0}
     for path in paths:
+        if limit_chars is not None and record["characters"] >= limit_chars:
+            break
         for doc_id, text in read_texts(path):
             if doc_id in exclude_ids:
                 record["excluded"] += 1
