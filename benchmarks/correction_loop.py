@@ -113,7 +113,7 @@ def score(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> dict[str, f
     return micro(report)
 
 
-def read_gold(paths: list[Path], texts: Path) -> list[dict[str, Any]]:
+def read_gold(paths: list[Path], texts: list[Path]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for path in paths:
         with open(path, encoding="utf-8") as f:
@@ -186,11 +186,11 @@ def reviewer_annotation(gold: dict[str, Any]) -> dict[str, Any]:
             "events": [dict(v) for v in gold.get("events", [])]}
 
 
-def zhie_evaluate(model: Path, gold: Path, texts: Path | None, log: Path) -> dict[str, float]:
+def zhie_evaluate(model: Path, gold: Path, texts: list[Path] | None, log: Path) -> dict[str, float]:
     """``zhie evaluate --json`` of a model on a gold file (its micro figures only)."""
     cmd = [sys.executable, "-m", "zhie.cli", "evaluate", str(gold), "--model", str(model), "--json"]
-    if texts is not None:
-        cmd += ["--texts", str(texts)]
+    if texts:
+        cmd += ["--texts", *map(str, texts)]
     proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True,
                           env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)))
     with open(log, "a", encoding="utf-8") as f:
@@ -288,7 +288,7 @@ class LoopResult:
         return "\n".join(lines)
 
 
-def run_loop(model: Path, texts: Path, workdir: Path, *, pool_files: list[Path], kind: str | None,
+def run_loop(model: Path, texts: list[Path], workdir: Path, *, pool_files: list[Path], kind: str | None,
              corrections: int, min_heldout: int, seed: int, workers: int, dev: Path, sealed: Path | None,
              train_args: list[str]) -> LoopResult:
     pool = read_gold(pool_files, texts)
@@ -336,7 +336,7 @@ def run_loop(model: Path, texts: Path, workdir: Path, *, pool_files: list[Path],
 
         new_model = workdir / "model-next"
         cmd = [sys.executable, "-m", "training", "train", "--from-store", "--store", str(store), "--init", str(model),
-               "--out", str(new_model), "--dev", str(dev), "--texts", str(texts), *train_args]
+               "--out", str(new_model), "--dev", str(dev), "--texts", *map(str, texts), *train_args]
         started = time.time()
         with open(workdir / "retrain.log", "w", encoding="utf-8") as retrain_log:   # follow it with tail -f
             retrain_log.write(" ".join(cmd) + "\n")
@@ -377,7 +377,9 @@ def run_loop(model: Path, texts: Path, workdir: Path, *, pool_files: list[Path],
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--texts", required=True, help="zone-news.jsonl: the text of the standoff gold, by id")
+    parser.add_argument("--texts", required=True, nargs="+",
+                        help="the text of the standoff gold, by id: zone-news.jsonl, and for a pool of iNews zone "
+                             "articles (annotations/inews/) also the file `python -m training inews-texts` writes")
     parser.add_argument("--model", default=str(REPO_ROOT / "models" / "zhie-ner-small"), help="the served model")
     parser.add_argument("--model-at", metavar="REV",
                         help=f"serve models/zhie-ner-small as committed at git revision REV instead of --model "
@@ -395,9 +397,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("train_args", nargs="*", help="more options for `python -m training train` (after --)")
     args = parser.parse_args(argv)
-    texts = Path(args.texts)
-    if not texts.is_file():
-        parser.error(f"--texts {texts}: no such file")
+    texts = [Path(t) for t in args.texts]
+    missing = [str(t) for t in texts if not t.is_file()]
+    if missing:
+        parser.error(f"--texts {' '.join(missing)}: no such file")
     return run_and_print(args.workdir, "zhie-loop-", args.json, lambda workdir: run_loop(
         model_at_revision(args.model_at, workdir / "served-model") if args.model_at else Path(args.model), texts, workdir, pool_files=[Path(p) for p in args.pool], kind=args.kind,
         corrections=args.corrections, min_heldout=args.min_heldout, seed=args.seed, workers=args.workers,

@@ -35,9 +35,9 @@ def test_fifty_corrections_of_the_worst_kind_make_it_better_without_losing_elsew
 
     sealed = DEFAULT_SEALED if os.environ.get("ZHIE_SCORE_SEALED") == "1" else None
     served = DEFAULT_MODEL
-    if trained_ids(served) & {d["id"] for d in read_gold(DEFAULT_POOL, TEXTS)}:   # 0.4.0 on: train-more is seen
+    if trained_ids(served) & {d["id"] for d in read_gold(DEFAULT_POOL, [TEXTS])}:   # 0.4.0 on: train-more is seen
         served = model_at_revision(MODEL_0_3_0, tmp_path / "served-model")
-    result = run_loop(served, TEXTS, tmp_path, pool_files=DEFAULT_POOL, kind=None, corrections=50,
+    result = run_loop(served, [TEXTS], tmp_path, pool_files=DEFAULT_POOL, kind=None, corrections=50,
                       min_heldout=25, seed=17, workers=2, dev=DEFAULT_DEV, sealed=sealed, train_args=[])
     print(result.table())
     assert len(result.corrected) == 50 and len(result.heldout_ids) >= 25

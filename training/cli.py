@@ -317,6 +317,18 @@ def cmd_fit_head(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_inews_texts(args: argparse.Namespace) -> int:
+    """The ``--texts`` file of the iNews zone articles (training/inews.py)."""
+    from .inews import write_texts
+    try:
+        n = write_texts(Path(args.folder), Path(args.out))
+    except FileNotFoundError as exc:
+        print(f"inews-texts: {exc}", file=sys.stderr)
+        return 2
+    print(f"inews-texts: {n} zone articles -> {args.out}")
+    return 0
+
+
 def _corpus_file(path: str | None, name: str, flag: str) -> str | None:
     """A corpus file given as itself or as the folder that holds `name` (as --cluener/--msra take folders)."""
     if path is None:
@@ -364,8 +376,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--train", default=str(ANN / "train.jsonl"), help="domain training articles")
     p.add_argument("--extra-train", nargs="*", help="more domain article files (e.g. reviewed documents)")
     p.add_argument("--dev", default=str(ANN / "dev.jsonl"), help="domain dev articles (never trained on)")
-    p.add_argument("--texts", help="JSON Lines of {id, text} that standoff article files (no text, e.g. "
-                                   "annotations/zone-news/train.jsonl) are joined to: ../shared/data/zone-news/zone-news.jsonl")
+    p.add_argument("--texts", nargs="+",
+                   help="JSON Lines of {id, text} that standoff article files (no text, e.g. "
+                        "annotations/zone-news/train.jsonl) are joined to: ../shared/data/zone-news/zone-news.jsonl "
+                        "(several files: --texts A B)")
     p.add_argument("--cluener-dev", help="CLUENER dev.json to report")
     p.add_argument("--msra-test", help="MSRA test.bio to report")
     p.add_argument("--public-eval-limit", type=int, default=None)
@@ -426,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--head", default="trigger")
     p.add_argument("--train", default=str(ANN / "train.jsonl"))
     p.add_argument("--extra-train", nargs="*")
-    p.add_argument("--texts", help="JSON Lines of {id, text} for standoff article files")
+    p.add_argument("--texts", nargs="+", help="JSON Lines of {id, text} for standoff article files (several: --texts A B)")
     p.add_argument("--epochs", type=int, default=40)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--outside-weight", type=float, default=0.3, help="loss weight of the O tag")
@@ -437,6 +451,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", help="version of the saved model (default: the input's)")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_fit_head)
+
+    p = sub.add_parser("inews-texts", help="the text file (--texts) of the iNews zone articles that "
+                                           "annotations/inews/ annotates, built from the iNews folder")
+    p.add_argument("folder", help="the iNews folder (../shared/data/inews)")
+    p.add_argument("out", help="JSON Lines of {id, text, meta} to write (outside the repository)")
+    p.set_defaults(func=cmd_inews_texts)
 
     p = sub.add_parser("public-eval", help="CLUENER dev / MSRA test scores of a model's auxiliary heads")
     p.add_argument("--model", required=True)

@@ -140,10 +140,12 @@ def recorded_domain(meta: dict) -> dict:
     return ((meta.get("training") or {}).get("data") or {}).get("domain") or {}
 
 
-def recorded_texts(parent: dict) -> str | None:
-    """The texts file the parent's card records for its standoff training files, when it exists here."""
-    texts = recorded_domain(parent).get("texts")
-    return texts if texts and Path(texts).is_file() else None
+def recorded_texts(parent: dict) -> list[str] | None:
+    """The texts files the parent's card records for its standoff training files (one path in cards
+    before several were allowed), when they all exist here."""
+    from zhie.standoff import text_files
+    files = text_files(recorded_domain(parent).get("texts") or None)
+    return [str(f) for f in files] if files and all(f.is_file() for f in files) else None
 
 
 def kept_parent_weights(meta: dict) -> bool:

@@ -160,7 +160,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _record_metrics(pipeline, gold_file: str, report, key: str = "dev", texts: str | None = None) -> None:
+def _record_metrics(pipeline, gold_file: str, report, key: str = "dev", texts: list[str] | None = None) -> None:
     """Write the report into the model's card (meta.json) as ``metrics.<key>`` (``dev`` by default: the
     figures /v1/model serves); the dev figures measured when the model was trained stay in
     ``metrics.dev_at_training``.  The config (pipeline.json) is not touched."""
@@ -174,7 +174,7 @@ def _record_metrics(pipeline, gold_file: str, report, key: str = "dev", texts: s
     gold = Path(gold_file).resolve()
     shown = str(gold.relative_to(REPO_ROOT)) if gold.is_relative_to(REPO_ROOT) else str(gold)
     metrics = model_metrics(report, shown, precision=pipeline.tagger.precision, evaluated=dt.date.today().isoformat(),
-                            command=shlex.join(["zhie", "evaluate", shown, *(["--texts", texts] if texts else []),
+                            command=shlex.join(["zhie", "evaluate", shown, *(["--texts", *texts] if texts else []),
                                                 "--record", *([] if key == "dev" else [key])]))
     path = record_metrics(folder, key, metrics)
     print(f"zhie evaluate: recorded as metrics.{key} in {path}", file=sys.stderr)
@@ -273,9 +273,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--record", nargs="?", const="dev", default=None, metavar="NAME",
                    help="write the figures into the model's card (meta.json) as metrics.NAME (default dev: what "
                         "`zhie info` and /v1/model show; e.g. --record sealed_test)")
-    p.add_argument("--texts", metavar="PATH",
+    p.add_argument("--texts", metavar="PATH", nargs="+",
                    help="JSON Lines of {id, text} to join standoff gold to (gold files without text, such as "
-                        "annotations/zone-news/*.jsonl with ../shared/data/zone-news/zone-news.jsonl)")
+                        "annotations/zone-news/*.jsonl with ../shared/data/zone-news/zone-news.jsonl; several "
+                        "files: --texts A B)")
     _add_model(p)
     p.set_defaults(func=cmd_evaluate)
 

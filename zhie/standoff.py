@@ -2,8 +2,8 @@
 
 Text from elsewhere (the zone-news web excerpts) never enters the repository; its gold
 files hold ``{"id", "sha1", "meta", "entities", "relations", "events"}`` with offsets
-only (GUIDELINES §10.4).  ``join_texts`` puts the text back from a JSON Lines file of
-``{"id", "text"}`` given by explicit path, checks the SHA-1 of every joined text, and
+only (GUIDELINES §10.4).  ``join_texts`` puts the text back from JSON Lines files of
+``{"id", "text"}`` given by explicit path (one, or several: ``--texts A B``), checks the SHA-1 of every joined text, and
 fills in the ``text`` of every entity, trigger and argument from the offsets.
 """
 from __future__ import annotations
@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence, Union
+
+# one text file or several (``--texts A B``: zone-news and the iNews zone articles)
+Texts = Union[str, Path, Sequence[Union[str, Path]], None]
 
 
 class StandoffError(ValueError):
@@ -26,18 +29,32 @@ def is_standoff(record: dict[str, Any]) -> bool:
     return "text" not in record and "sha1" in record
 
 
-def read_texts(path: str | Path) -> dict[str, dict[str, Any]]:
-    """``{id: document}`` of a JSON Lines file of documents."""
+def text_files(texts: Texts) -> list[Path]:
+    """The text files of a ``--texts`` value: none, one path, or a list of paths."""
+    if texts is None:
+        return []
+    if isinstance(texts, (str, Path)):
+        return [Path(texts)]
+    return [Path(t) for t in texts]
+
+
+def read_texts(texts: Texts) -> dict[str, dict[str, Any]]:
+    """``{id: document}`` of one or several JSON Lines files of documents (an id given two different
+    texts is an error)."""
     docs: dict[str, dict[str, Any]] = {}
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-                docs[str(doc["id"])] = doc
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise StandoffError(f"{path}, line {n}: not a document with an id ({exc})") from None
+    for path in text_files(texts):
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    doc = json.loads(line)
+                    did = str(doc["id"])
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    raise StandoffError(f"{path}, line {n}: not a document with an id ({exc})") from None
+                if did in docs and docs[did].get("text") != doc.get("text"):
+                    raise StandoffError(f"{path}, line {n}: document {did!r} has another text in an earlier file")
+                docs[did] = doc
     return docs
 
 
@@ -72,12 +89,12 @@ def join_record(record: dict[str, Any], docs: dict[str, dict[str, Any]]) -> dict
     return out
 
 
-def join_texts(records: Iterable[dict[str, Any]], texts: str | Path | None) -> list[dict[str, Any]]:
-    """Join every standoff record of ``records`` to its text from the file ``texts``."""
+def join_texts(records: Iterable[dict[str, Any]], texts: Texts) -> list[dict[str, Any]]:
+    """Join every standoff record of ``records`` to its text from the file (or files) ``texts``."""
     records = list(records)
     if not any(is_standoff(r) for r in records):
         return records
-    if texts is None:
+    if not text_files(texts):
         raise StandoffError("these annotations are standoff (no text): give the documents' text file "
                             "(--texts PATH, e.g. ../shared/data/zone-news/zone-news.jsonl)")
     docs = read_texts(texts)

@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("gold", help="gold JSON Lines (annotations/train.jsonl, annotations/dev.jsonl)")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("--errors", action="store_true", help="also list relation and event errors per document")
-    ap.add_argument("--texts", help="JSON Lines of {id, text} that standoff gold is joined to")
+    ap.add_argument("--texts", nargs="+", help="JSON Lines of {id, text} that standoff gold is joined to (several files: --texts A B)")
     args = ap.parse_args(argv)
     from ..standoff import join_texts
     with open(args.gold, encoding="utf-8") as f:

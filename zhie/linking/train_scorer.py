@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m zhie.linking.train_scorer", description=__doc__.splitlines()[0])
     ap.add_argument("--train", default=str(REPO / "annotations" / "train.jsonl"))
     ap.add_argument("--extra-train", nargs="*", default=[], help="more gold files (standoff ones need --texts)")
-    ap.add_argument("--texts", help="JSON Lines of {id, text} that standoff gold files are joined to")
+    ap.add_argument("--texts", nargs="+", help="JSON Lines of {id, text} that standoff gold files are joined to (several files: --texts A B)")
     ap.add_argument("--out", default=str(DEFAULT_PATH))
     ap.add_argument("--cv", type=int, default=0, help="folds of a document-level cross-validation to print first")
     ap.add_argument("--always", nargs="*", default=[],
