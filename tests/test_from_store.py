@@ -140,9 +140,14 @@ def test_a_worse_model_is_not_written(tmp_path, capsys):
     code = run_from_store(_args(tmp_path, parent, out, url), stand_in_trainer({"ZONE": ["晋中开发区"]}),
                           require_transformer=False)
     assert code == EXIT_REFUSED
-    assert "NOT replacing" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "NOT replacing" in err and "kept for inspection in" in err
     assert not out.exists() and not list(tmp_path.glob(".out.staging-*"))
     assert dev_core_f1(parent, tmp_path / "dev.jsonl") == 1.0  # the parent is untouched
+    # the refused model is set aside whole, with the gate's verdict on its card
+    refused = json.loads((tmp_path / "out.refused" / "meta.json").read_text(encoding="utf-8"))
+    assert refused["gate"]["passed"] is False and refused["version"] == "1.1"
+    assert dev_core_f1(tmp_path / "out.refused", tmp_path / "dev.jsonl") < 1.0
 
 
 def test_a_model_not_worse_replaces_the_folder_in_place(tmp_path, capsys):

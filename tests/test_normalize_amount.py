@@ -84,6 +84,10 @@ CASES = [
     ("10万立方米", 100000.0, "m3", False),
     ("10万方", 100000.0, "m3", False),
     ("3.5公里", 3500.0, "m", False),  # lengths are in metres (SCHEMA.md)
+    ("80斤", 0.04, "t", False),  # masses are in tonnes (SCHEMA.md base units)
+    ("4.5万斤", 22.5, "t", False),
+    ("500公斤", 0.5, "t", False),
+    ("约3千克", 0.003, "t", True),
     ("50万吨标准煤", 500000.0, "tce", False),
     ("3亿美元", 300000000.0, "USD", False),
     ("500万美元", 5000000.0, "USD", False),

@@ -110,6 +110,16 @@ def _promote(staging: Path, out: Path) -> Path | None:
     return backup
 
 
+def _set_aside(staging: Path, out: Path) -> Path:
+    """Move a model the gate refused to ``<out>.refused`` (replacing an older one), so its figures can be
+    read and the model served by hand; ``out`` itself is not touched."""
+    refused = out.with_name(out.name + ".refused")
+    if refused.exists():
+        shutil.rmtree(refused)
+    os.replace(staging, refused)
+    return refused
+
+
 def count_lines(path: Path | None) -> int:
     if path is None:
         return 0
@@ -347,11 +357,12 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
                   f"stopping kept them and the new model would be the parent under a new version ({summary})",
                   file=sys.stderr)
             return EXIT_REFUSED
-        if not gate.passed:
-            print(f"--from-store: NOT replacing {out}: the new model is worse on the dev split ({summary})",
-                  file=sys.stderr)
-            return EXIT_REFUSED
         to_pipeline_layout(staging, scorer_note)
+        if not gate.passed:
+            refused = _set_aside(staging, out)
+            print(f"--from-store: NOT replacing {out}: the new model is worse on the dev split ({summary}); "
+                  f"it is kept for inspection in {refused}", file=sys.stderr)
+            return EXIT_REFUSED
         backup = _promote(staging, out)
         print(f"--from-store: model {args.name} {args.version} written to {out} ({summary}; retraining took "
               f"{seconds}s)" + (f"; the replaced model is in {backup}" if backup else ""), file=sys.stderr)

@@ -41,7 +41,7 @@ UNITS: dict[str, str] = {
     "平方公里": "km2", "平方千米": "km2", "km2": "km2",
     "亩": "mu", "公顷": "ha", "ha": "ha",
     # mass
-    "吨": "t", "t": "t", "公斤": "kg", "千克": "kg", "kg": "kg", "克": "g",
+    "吨": "t", "t": "t", "公斤": "kg", "千克": "kg", "kg": "kg", "克": "g", "斤": "jin", "市斤": "jin",
     "吨标准煤": "tce", "吨标煤": "tce",
     # power, energy, electricity
     "瓦": "W", "千瓦": "kW", "kw": "kW", "兆瓦": "MW", "mw": "MW", "吉瓦": "GW", "gw": "GW",
@@ -53,11 +53,13 @@ UNITS: dict[str, str] = {
     "厘米": "cm", "cm": "cm", "毫米": "mm", "mm": "mm",
 }
 _UNITS_BY_LENGTH = sorted(UNITS, key=len, reverse=True)
-# the only conversions: lengths are returned in metres (SCHEMA.md: 12.5公里 -> 12500.0 m)
-# and areas other than 亩 in square metres (SCHEMA.md: base units; 2.5平方公里 -> 2500000.0 m2)
+# the only conversions: lengths are returned in metres (SCHEMA.md: 12.5公里 -> 12500.0 m), areas
+# other than 亩 in square metres (SCHEMA.md: base units; 2.5平方公里 -> 2500000.0 m2) and masses in
+# tonnes (SCHEMA.md's base unit: 80斤 -> 0.04 t, 500公斤 -> 0.5 t)
 _TO_BASE: dict[str, tuple[str, Decimal]] = {
     "km": ("m", Decimal(1000)), "cm": ("m", Decimal("0.01")), "mm": ("m", Decimal("0.001")),
     "km2": ("m2", Decimal(1_000_000)), "ha": ("m2", Decimal(10_000)),
+    "kg": ("t", Decimal("0.001")), "g": ("t", Decimal("0.000001")), "jin": ("t", Decimal("0.0005")),
 }
 
 # qualifiers before the number
