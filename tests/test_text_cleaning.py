@@ -484,6 +484,21 @@ def test_addresses_and_image_names_go_and_the_glued_text_stays(line: str, kept: 
     assert all(line[i] == ch for i, ch in zip(clean.index, clean.text))
 
 
+@pytest.mark.parametrize("line, kept", [
+    ("云湖高新区召开推进会？\\n近日，管委会主任王某到企业调研。", "云湖高新区召开推进会？近日，管委会主任王某到企业调研。"),
+    ("签约仪式举行。\\n\\n\\t项目总投资8亿元。", "签约仪式举行。项目总投资8亿元。"),
+    ("文件存于D:\\new目录。", "文件存于D:\\new目录。"),                  # a path: the backslash is no escape
+])
+def test_escapes_written_out_by_a_bad_export_go_like_a_br_tag(line: str, kept: str) -> None:
+    clean = clean_text(line)
+    assert clean.text == kept
+    assert all(line[i] == ch for i, ch in zip(clean.index, clean.text))
+    start = clean.text.index("王某") if "王某" in clean.text else None
+    if start is not None:   # a name after the escape maps back to its original place
+        a, b = clean.span_to_original(start, start + 2)
+        assert line[a:b] == "王某"
+
+
 def test_meta_line_timestamp_offsets() -> None:
     page = "云湖新闻网\n2021-04-16 09:12:30 来源：云湖日报\n正文，云湖高新区。\n"
     clean = clean_text(page)

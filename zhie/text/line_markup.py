@@ -5,7 +5,8 @@ survive: HTML tags and entities, invisible characters, a markdown heading mark
 (``#``/``##``/``###`` + space) and decorative markers (▲ ■ ● …) at the line start
 are deleted, and so are web addresses and image file names (``http://…/a.jpg``,
 ``IMG_20220307091530.jpg``, ``微信截图_2024….png``) wherever they stand, so that the text
-glued after one is kept and their digits are never read as a date; leading/trailing whitespace (including U+3000 and nbsp) is stripped,
+glued after one is kept and their digits are never read as a date; escape sequences left in the text by a
+bad export (a written ``\\n``, ``\\r``, ``\\t``) are deleted like a ``<br>`` tag; leading/trailing whitespace (including U+3000 and nbsp) is stripped,
 and runs of inner whitespace are reduced to their first character.
 The result is a list of ORIGINAL positions, so nothing is ever rewritten.
 """
@@ -23,6 +24,8 @@ _URL = re.compile(r"(?:https?://|www\.)(?:[\x21-\x7e]*?\.(?:jpe?g|png|gif|bmp|we
 # An image file name: at the line start or after a space, a name without spaces or CJK punctuation.
 _IMAGE_FILE = re.compile(r"(?:(?<=^)|(?<=\s))[^\s，。、；：！？,;:!?“”‘’（）()【】《》]{1,60}?\.(?:jpe?g|png|gif|bmp|webp)(?![A-Za-z])",
                          re.I)
+# a backslash escape written out as text by a bad export (…监管？\\n近日，…), not before a Latin letter (a path)
+_WRITTEN_ESCAPE = re.compile(r"\\[nrt](?![A-Za-z])")
 _INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}(?=\s)")
 DECORATIVE_MARKERS = set("▲△▼▽■□●○◆◇★☆►▶◀•◎※")
@@ -40,7 +43,7 @@ class LineChars:
 def _deleted_by_markup(line: str) -> set[int]:
     """Positions (relative to the line) of HTML tags, entities, addresses, image names, invisible characters."""
     gone: set[int] = set()
-    for pattern in (_URL, _IMAGE_FILE):
+    for pattern in (_URL, _IMAGE_FILE, _WRITTEN_ESCAPE):
         for match in pattern.finditer(line):
             gone.update(range(match.start(), match.end()))
     for match in _HTML_TAG.finditer(line):
