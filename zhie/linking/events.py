@@ -74,9 +74,12 @@ class EventFinder:
         self.trigger_policy = trigger_policy
         self.trigger_threshold = trigger_threshold
 
-    def sentence_events(self, sv: SentenceView) -> list[tuple[TriggerHit, list[tuple[ArgCandidate, float]]]]:
-        """Triggers of one sentence with their scored argument candidates (cleaned offsets)."""
-        hits = combine_triggers(sv, find_triggers(sv), sv.inp.triggers, self.trigger_policy, self.trigger_threshold)
+    def sentence_events(self, sv: SentenceView, rule_hits: list[TriggerHit] | None = None
+                        ) -> list[tuple[TriggerHit, list[tuple[ArgCandidate, float]]]]:
+        """Triggers of one sentence with their scored argument candidates (cleaned offsets);
+        ``rule_hits``: the trigger tables' hits when the caller has them already (``find_triggers``)."""
+        rules = find_triggers(sv) if rule_hits is None else rule_hits
+        hits = combine_triggers(sv, rules, sv.inp.triggers, self.trigger_policy, self.trigger_threshold)
         out = []
         for hit in hits:
             cands = candidates(sv, hit, hits)

@@ -52,7 +52,8 @@ def explain_document(doc: dict[str, Any], finder: EventFinder | None = None) -> 
         decisions = explain_triggers(sv)
         if not decisions:
             continue
-        events = {(hit.start, hit.end): scored for hit, scored in finder.sentence_events(sv)}
+        kept = [d.hit for d in decisions if d.hit is not None]   # what find_triggers would return
+        events = {(hit.start, hit.end): scored for hit, scored in finder.sentence_events(sv, kept)}
         rows = []
         for d in decisions:
             ts, te = clean.span_to_original(d.start, d.end)
