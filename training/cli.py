@@ -263,13 +263,11 @@ def _scorer_for(out: Path, args: argparse.Namespace) -> dict | None:
     tagger was trained on, of the parent's kind and L2 (``--init``; the blend kind for a model
     built from ``--encoder``), or the parent's file copied unchanged with ``--keep-scorer``.  The
     note recorded in the card, or None when the folder is left to the package's scorer."""
-    from .from_store import fit_scorer, keep_scorer, refit_scorer
+    from .from_store import fit_scorer, scorer_from_parent
 
     extra = list(dict.fromkeys(args.extra_train or []))      # a file named twice is fitted on once
     if args.init:
-        if getattr(args, "keep_scorer", False):
-            return keep_scorer(Path(args.init), out)
-        return refit_scorer(Path(args.init), out, args, fit_on_all=[], replay=extra)
+        return scorer_from_parent(Path(args.init), out, args, fit_on_all=[], replay=extra)
     return fit_scorer(out, [str(args.train), *extra], getattr(args, "texts", None), kind="logreg", l2=1.0)
 
 

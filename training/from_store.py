@@ -48,7 +48,10 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from zhie.standoff import Texts
 
 EXIT_REFUSED = 3
 DEFAULT_REPEAT = 6       # --store-repeat
@@ -215,7 +218,16 @@ def refit_scorer(init: Path, staging: Path, args: argparse.Namespace, fit_on_all
     return fit_scorer(staging, names, getattr(args, "texts", None), kind=scorer_cfg.kind, l2=l2)
 
 
-def fit_scorer(folder: Path, names: list[str], texts: str | None, kind: str, l2: float) -> dict:
+def scorer_from_parent(init: Path, out: Path, args: argparse.Namespace, fit_on_all: list[Path],
+                       replay: list[str]) -> dict | None:
+    """The argument scorer of a model fine-tuned from ``init``: the parent's copied with
+    ``--keep-scorer``, else refitted (``refit_scorer``); the note for the card."""
+    if getattr(args, "keep_scorer", False):
+        return keep_scorer(init, out)
+    return refit_scorer(init, out, args, fit_on_all=fit_on_all, replay=replay)
+
+
+def fit_scorer(folder: Path, names: list[str], texts: Texts, kind: str, l2: float) -> dict:
     """Fit an argument scorer of ``kind`` (blend or stacked) on the gold articles of ``names``
     (standoff ones joined to ``texts``) and write it into ``folder``; the note for the card."""
     from zhie.linking.train_scorer import train, train_stacked
@@ -337,8 +349,7 @@ def run_from_store(args: argparse.Namespace, train: Callable[[argparse.Namespace
         seconds = round(time.time() - started, 1)
         if code != 0:
             return code
-        scorer_note = (keep_scorer(init, staging) if getattr(args, "keep_scorer", False)
-                       else refit_scorer(init, staging, args, fit_on_all=[reviewed], replay=replay))
+        scorer_note = scorer_from_parent(init, staging, args, fit_on_all=[reviewed], replay=replay)
         parent_f1 = dev_core_f1(init, dev)
         meta_file = staging / "meta.json"
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
