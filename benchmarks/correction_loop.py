@@ -342,7 +342,7 @@ def run_loop(model: Path, texts: list[Path], workdir: Path, *, pool_files: list[
             retrain_log.write(" ".join(cmd) + "\n")
             retrain_log.flush()
             proc = subprocess.run(cmd, cwd=REPO_ROOT, env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)),
-                                  stdout=subprocess.PIPE, stderr=retrain_log, text=True)
+                                  stdout=retrain_log, stderr=retrain_log, text=True)   # the validation checks print on stdout
         retrain_seconds = round(time.time() - started, 1)
         stderr_tail = (workdir / "retrain.log").read_text(encoding="utf-8")[-2000:]
         gate = None
