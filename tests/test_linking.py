@@ -233,6 +233,15 @@ def test_meeting_named_before_its_verb_and_a_chair_only_mention():
     assert roles(events[1]) == {("chair", "孟建平")}
 
 
+def test_a_meeting_named_after_chair_is_chaired_and_other_work_is_not():
+    text = "区委书记李志远主持宣讲会，市委副书记周敏作专题宣讲。"
+    _, _, events = link(text, [("TITLE", "区委书记"), ("OFFICIAL", "李志远"), ("TITLE", "市委副书记"), ("OFFICIAL", "周敏")])
+    assert [v.trigger.text for v in events] == ["主持"] and ("chair", "李志远") in roles(events[0])
+    text = "主持全面工作的副区长李志远在会上讲话。"
+    _, _, events = link(text, [("TITLE", "副区长"), ("OFFICIAL", "李志远")])
+    assert events == []
+
+
 def test_compound_trigger_is_one_event():
     text = "吕梁市副市长高飞主持召开全市开发区项目调度会。"
     _, _, events = link(text, [("TITLE", "吕梁市副市长"), ("OFFICIAL", "高飞")])

@@ -452,9 +452,14 @@ def _ceremony_before(sv: SentenceView, pos: int) -> bool:
     return last_ceremony > last_meeting
 
 
+# what 主持 chairs: a meeting named right after it, whose noun closes the clause or the name (主持会议,
+# 主持推介会, 主持召开的…, not 主持全面工作的副市长在会上)
+_CHAIRED_MEETING_RE = re.compile(r"^[^，,。；;：:]{0,24}?" + _MEETING_END_RE.pattern + r"(?=$|[、和及并])")
+
+
 def _chair_hit(c: _Candidate) -> "TriggerHit | str":
-    if _MEETING_END_RE.match(c.rest):
-        return TriggerHit(MEETING, c.s, c.e, "chair", 0.75)  # 主持会议, 主持推介会
+    if _CHAIRED_MEETING_RE.match(c.rest):
+        return TriggerHit(MEETING, c.s, c.e, "chair", 0.75)  # 主持会议, 主持推介会, 主持宣讲会
     if c.rest == "" or c.rest.startswith("并"):
         if any(n in c.sv.text for n in NOT_MEETING_NOUNS) or "签约" in c.sv.text:
             return "a ceremony or signing is chaired (…出席签约仪式，…主持。)"
