@@ -44,7 +44,8 @@ FORMULAIC_AFTER = ("重要讲话", "重要指示", "讲话精神", "指示精神
 VISIT_NOUN_NEXT = ("团", "组", "员", "指示", "结束", "期间", "报告", "成果", "中", "课题", "对象", "点", "路线")
 # A visit named as the setting of what follows is a mention of its own (GUIDELINES §10.17: 调研中，…)
 VISIT_SETTING_NEXT = ("中，", "中,", "过程中，", "过程中,", "期间，", "期间,")
-VISIT_NOUN_PREV = ("此次", "这次", "本次", "该次", "一次", "一周一", "上次", "的")
+# …and words that make the verb part of another term: a party sanction (留党察看, 留用察看), a survey (问卷调研)
+VISIT_NOUN_PREV = ("此次", "这次", "本次", "该次", "一次", "一周一", "上次", "的", "留党", "留用", "问卷")
 # Aggregate statistics and noun uses of a SIGN trigger word.
 SIGN_NOUN_NEXT = ("一批", "仪式", "活动", "金额", "总额", "额", "率", "开工率", "前", "后", "会", "项目", "的", "资金",
                   "即", "情况", "重点", "代表", "工作")

@@ -396,6 +396,8 @@ HOLDING_FILTERS = (
     Filter("hosted-by", lambda c: c.after.startswith("的") and "由" in _plain(c.sv, c.sv.clause(c.s)[0], c.s),
            "由某局承办的推介会在某地举行 (the 举行 is the event; 由…承办的 only says who)"),
     Filter("many-holders", _many_holders, "多家高新区召开会议, 各地纷纷举办 (one line for many meetings)"),
+    Filter("notice", lambda c: _plain(c.sv, c.sv.clause(c.s)[0], c.s).rstrip("《“\"").endswith("关于"),
+           "关于召开…会议的通知 (the title of a notice: the meeting is still to come)"),
     Filter("count", lambda c: bool(_COUNT_RE.search(c.rest)
                                    or _COUNT_RE.search(c.sv.full[c.sv.clause(c.s)[0]:c.s][-4:])),
            "已举办了3场…, 举办专题招商活动11场"),
