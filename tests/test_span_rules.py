@@ -20,6 +20,12 @@ def surfaces(text: str, spans: list[TaggedSpan]) -> list[tuple[str, str]]:
     return [(s.label, text[s.start:s.end]) for s in spans]
 
 
+def test_a_quote_opened_inside_a_span_and_closed_after_it_starts_the_name():
+    text = "山西省“智创园”吸引企业入驻，全市开发区“项目攻坚年”推进会召开。"
+    got = apply_filters(text, spans_of(text, ("ZONE", "山西省“智创园"), ("PROJECT", "全市开发区“项目攻坚年”推进会")))
+    assert surfaces(text, got) == [("ZONE", "智创园"), ("PROJECT", "全市开发区“项目攻坚年”推进会")]
+
+
 def test_a_suffix_written_after_a_company_joins_it():
     text = "会上，华晟重工公司介绍了项目进展。"
     got = apply_filters(text, spans_of(text, ("COMPANY", "华晟重工")))

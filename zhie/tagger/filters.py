@@ -2,7 +2,8 @@
 
 - a name does not begin or end inside a word (word_boundaries.py, jieba's dictionary);
 
-- no surrounding quotes, brackets or book-title marks inside a span;
+- no surrounding quotes, brackets or book-title marks inside a span, and a quote opened inside a span
+  and closed after it starts the name (云南省“高创园” → 高创园);
 - bylines are not OFFICIALs: a name alone in brackets closing a paragraph ((魏亚东)), a name in a
   credit bracket after 记者 or 通讯员 ((记者某某 通讯员某某某)),
   a name after ■ at a line start, a name standing alone on the last line; and no name of any label
@@ -54,6 +55,8 @@ WRAPPERS = "“”\"'‘’《》〈〉（）()【】[]「」『』〔〕［］ 
 # Closing brackets and quotes and their opening ones (a closing one opened inside a span stays in it).
 _PAIRS = {")": "(", "）": "（", "】": "【", "]": "[", "〕": "〔", "］": "［", "」": "「", "』": "『", "》": "《",
           "〉": "〈", "’": "‘", "”": "“"}
+_CLOSE_QUOTE = {"“": "”", "「": "」", "『": "』", "‘": "’"}
+_OPEN_QUOTES = tuple(_CLOSE_QUOTE)
 OPEN_BRACKETS = "(（"
 CLOSE_BRACKETS = ")）"
 DOCTRINE = "新时代中国特色社会主义思想"
@@ -69,6 +72,11 @@ def strip_wrappers(text: str, span: TaggedSpan) -> TaggedSpan | None:
         if opening is not None and text.count(opening, s, e - 1) > text.count(text[e - 1], s, e - 1):
             break   # the bracket closes one opened inside the span: 某某经济区(某某区) keeps it
         e -= 1
+    # a quote opened inside the span and closed after it: the quoted name is the name (云南省“高创园” → 高创园)
+    for i in range(e - 1, s, -1):
+        if text[i] in _OPEN_QUOTES and _CLOSE_QUOTE[text[i]] not in text[i + 1:e]:
+            s = i + 1
+            break
     if s >= e:
         return None
     return span if (s, e) == (span.start, span.end) else TaggedSpan(span.label, s, e, span.score)
