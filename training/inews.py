@@ -56,10 +56,6 @@ def zone_articles(folder: Path) -> Iterator[dict]:
 
 def write_texts(folder: Path, out: Path) -> int:
     """Write the zone articles as JSON Lines of ``{"id", "text", "meta"}``; the number written."""
-    n = 0
+    from .examples import write_jsonl
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8") as f:
-        for doc in zone_articles(folder):
-            f.write(json.dumps(doc, ensure_ascii=False) + "\n")
-            n += 1
-    return n
+    return write_jsonl(out, zone_articles(folder))

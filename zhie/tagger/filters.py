@@ -55,8 +55,8 @@ WRAPPERS = "“”\"'‘’《》〈〉（）()【】[]「」『』〔〕［］ 
 # Closing brackets and quotes and their opening ones (a closing one opened inside a span stays in it).
 _PAIRS = {")": "(", "）": "（", "】": "【", "]": "[", "〕": "〔", "］": "［", "」": "「", "』": "『", "》": "《",
           "〉": "〈", "’": "‘", "”": "“"}
-_CLOSE_QUOTE = {"“": "”", "「": "」", "『": "』", "‘": "’"}
-_OPEN_QUOTES = tuple(_CLOSE_QUOTE)
+# the opening quotes and the quote that closes each
+_CLOSE_QUOTE = {opening: closing for closing, opening in _PAIRS.items() if closing in "”’」』"}
 OPEN_BRACKETS = "(（"
 CLOSE_BRACKETS = ")）"
 DOCTRINE = "新时代中国特色社会主义思想"
@@ -74,7 +74,7 @@ def strip_wrappers(text: str, span: TaggedSpan) -> TaggedSpan | None:
         e -= 1
     # a quote opened inside the span and closed after it: the quoted name is the name (云南省“高创园” → 高创园)
     for i in range(e - 1, s, -1):
-        if text[i] in _OPEN_QUOTES and _CLOSE_QUOTE[text[i]] not in text[i + 1:e]:
+        if text[i] in _CLOSE_QUOTE and _CLOSE_QUOTE[text[i]] not in text[i + 1:e]:
             s = i + 1
             break
     if s >= e:

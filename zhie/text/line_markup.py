@@ -24,7 +24,7 @@ _URL = re.compile(r"(?:https?://|www\.)(?:[\x21-\x7e]*?\.(?:jpe?g|png|gif|bmp|we
 # An image file name: at the line start or after a space, a name without spaces or CJK punctuation.
 _IMAGE_FILE = re.compile(r"(?:(?<=^)|(?<=\s))[^\s，。、；：！？,;:!?“”‘’（）()【】《》]{1,60}?\.(?:jpe?g|png|gif|bmp|webp)(?![A-Za-z])",
                          re.I)
-# a backslash escape written out as text by a bad export (…监管？\\n近日，…), not before a Latin letter (a path)
+# a backslash escape written out as text by a bad export (…推进会。\\n近日，…), not before a Latin letter (a path)
 _WRITTEN_ESCAPE = re.compile(r"\\[nrt](?![A-Za-z])")
 _INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}(?=\s)")
