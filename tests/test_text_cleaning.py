@@ -499,6 +499,21 @@ def test_escapes_written_out_by_a_bad_export_go_like_a_br_tag(line: str, kept: s
         assert line[a:b] == "王某"
 
 
+@pytest.mark.parametrize("line, kept", [
+    ("2018 年 9 月 13 日，云湖高新区召开推进会。", "2018年9月13日，云湖高新区召开推进会。"),
+    ("道路全长 23.6 公里，总投资 8 亿元。", "道路全长23.6公里，总投资8亿元。"),
+    ("本刊讯 2023年4月18日，云湖高新区召开推进会。", "本刊讯 2023年4月18日，云湖高新区召开推进会。"),  # a dateline
+    ("本刊讯\u3000 2023 年 4 月", "本刊讯\u30002023年4月"),
+    ("会议于10月31日 09:30开始。", "会议于10月31日 09:30开始。"),     # a clock time keeps its space
+    ("王某近况 王某深入企业", "王某近况 王某深入企业"),                  # between two Chinese words: kept
+    ("采用 LNG 技术", "采用 LNG 技术"),
+])
+def test_spaces_between_numbers_and_chinese_go(line: str, kept: str) -> None:
+    clean = clean_text(line)
+    assert clean.text == kept
+    assert all(line[i] == ch for i, ch in zip(clean.index, clean.text))
+
+
 def test_meta_line_timestamp_offsets() -> None:
     page = "云湖新闻网\n2021-04-16 09:12:30 来源：云湖日报\n正文，云湖高新区。\n"
     clean = clean_text(page)

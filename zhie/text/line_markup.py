@@ -7,7 +7,9 @@ are deleted, and so are web addresses and image file names (``http://…/a.jpg``
 ``IMG_20220307091530.jpg``, ``微信截图_2024….png``) wherever they stand, so that the text
 glued after one is kept and their digits are never read as a date; escape sequences left in the text by a
 bad export (a written ``\\n``, ``\\r``, ``\\t``) are deleted like a ``<br>`` tag; leading/trailing whitespace (including U+3000 and nbsp) is stripped,
-and runs of inner whitespace are reduced to their first character.
+runs of inner whitespace are reduced to their first character, and the spaces that typography put
+around a number inside Chinese text (2018 年 9 月 17 日, 全长 23.6 公里) are deleted, so that the tagger
+reads the number as it is usually written.
 The result is a list of ORIGINAL positions, so nothing is ever rewritten.
 """
 from __future__ import annotations
@@ -99,4 +101,21 @@ def clean_line(original: str, start: int, end: int) -> LineChars:
         if not (space and previous_space):
             keep.append(pos)
         previous_space = space
-    return LineChars(tuple(keep), heading, bullet)
+    return LineChars(tuple(_without_number_spacing(original, keep)), heading, bullet)
+
+
+def _without_number_spacing(original: str, keep: list[int]) -> list[int]:
+    """``keep`` without the ASCII spaces that typography put around a number inside Chinese text:
+    a number spaced on both sides (全长 23.6 公里, 年 9 月) and a number spaced from the unit after it
+    (2018 年).  A space on one side only, before the number, separates (本刊讯 2023年…, 新华社 9月…)."""
+    line = "".join(original[i] for i in keep)
+    gone: set[int] = set()
+    for pattern in (_SPACED_NUMBER, _NUMBER_SPACE_UNIT):
+        for match in pattern.finditer(line):
+            gone.update(match.start(group) for group in pattern.groupindex)   # the spaces
+    return [pos for k, pos in enumerate(keep) if k not in gone]
+
+
+_NUMBER = r"\d+(?:\.\d+)?"
+_SPACED_NUMBER = re.compile(r"(?<=[\u3400-\u9fff])(?P<a> )" + _NUMBER + r"(?P<b> )(?=[\u3400-\u9fff])")
+_NUMBER_SPACE_UNIT = re.compile(r"(?<=\d)(?P<a> )(?=[年月日号亿万元亩米吨斤个家%]|公里|公顷|平方|立方|千克|公斤)")
