@@ -190,3 +190,15 @@ def test_a_hosted_by_modifier_is_not_a_second_meeting():
     _, _, events = link("由青禾市商务局承办的招商推介会在青禾宾馆举行。", [("ORG", "青禾市商务局")])
     ev = _one(events, "MEETING")
     assert ev.trigger.text == "举行" and ("organizer", "青禾市商务局") in roles(ev)
+
+
+def test_two_places_of_one_level_are_two_targets_and_a_deictic_is_left_out():
+    text = "副市长甲乙深入青禾县白水县调研工业经济运行情况。"
+    _, _, events = link(text, [("TITLE", "副市长"), ("OFFICIAL", "甲乙")])
+    assert {("target", "青禾县"), ("target", "白水县")} <= roles(_one(events, "VISIT_INSPECT"))
+    text = "调研组深入该市青禾区调研开放合作工作。"
+    _, _, events = link(text, [("ORG", "调研组")])
+    assert ("target", "青禾区") in roles(_one(events, "VISIT_INSPECT"))
+    text = "副市长甲乙深入青禾县白水镇前进村调研。"    # a nested address is one place
+    _, _, events = link(text, [("TITLE", "副市长"), ("OFFICIAL", "甲乙")])
+    assert ("target", "青禾县白水镇前进村") in roles(_one(events, "VISIT_INSPECT"))

@@ -13,6 +13,10 @@ from .common import (GENERIC_PLACES, PLACE_ITEM, TARGET_LABELS, ArgCandidate, cu
 
 
 _PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,12}[省市县区州镇乡村旗]$")
+# Two places of one level written together are two places (沁水县阳城县), a nested address is one (某县某镇某村).
+_SIBLING_PLACES = re.compile(r"([\u4e00-\u9fff]{1,6}?([省市县区旗]))(?=(?:[\u4e00-\u9fff]{1,6}?\2)+$)")
+# A deictic that opens a place (该市集宁区) is no part of it.
+_DEICTIC = re.compile(r"^(?:该|本|我|此)[省市县区]")
 _NOT_PREP_BEFORE = {"到": set("得受达做遇直感看想提收找见听说来回"),
                     "来": set("以未带原后近迎引从本起过上下出进回将看想本"),
                     "在": set("正存现实内所好")}
@@ -65,10 +69,24 @@ def _place_after(sv: SentenceView, p_end: int, stop: int, trigger: int) -> tuple
             return [], []
         if _PLACE_SUFFIX.match(item) or (direct and len(item) <= 3) or \
                 (len(item) <= 3 and any(sv.full.startswith(w, e) for w in ("开展", "进行"))):
-            spans.append((s, s + len(item)))
+            spans.extend(_places_of(item, s))
         else:
             return [], []
     return [], spans
+
+
+def _places_of(item: str, start: int) -> list[tuple[int, int]]:
+    """The place spans of one plain list item at ``start``: without a leading deictic (该市), and two
+    places of one level written together split (沁水县阳城县 → 沁水县, 阳城县)."""
+    deictic = _DEICTIC.match(item)
+    if deictic is not None and len(item) - deictic.end() >= 2:
+        start, item = start + deictic.end(), item[deictic.end():]
+    spans = []
+    while (first := _SIBLING_PLACES.match(item)) is not None and len(first.group(1)) >= 2 \
+            and len(item) - first.end(1) >= 2:
+        spans.append((start, start + first.end(1)))
+        start, item = start + first.end(1), item[first.end(1):]
+    return spans + [(start, start + len(item))]
 
 
 _LISTED = re.compile(r"((?:[^，,。；;：:、]{2,24}、)+[^，,。；;：:、]{2,24}?)(?:等处|等地|等单位|等企业|等项目)")
