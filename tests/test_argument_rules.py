@@ -202,3 +202,11 @@ def test_two_places_of_one_level_are_two_targets_and_a_deictic_is_left_out():
     text = "副市长甲乙深入青禾县白水镇前进村调研。"    # a nested address is one place
     _, _, events = link(text, [("TITLE", "副市长"), ("OFFICIAL", "甲乙")])
     assert ("target", "青禾县白水镇前进村") in roles(_one(events, "VISIT_INSPECT"))
+
+
+def test_people_who_join_an_on_site_visit_or_talk_are_companions():
+    text = "区长甲乙、副区长丙丁等参加现场调研或座谈。"
+    _, _, events = link(text, [("TITLE", "区长"), ("OFFICIAL", "甲乙"), ("TITLE", "副区长"), ("OFFICIAL", "丙丁")])
+    found = roles(_one(events, "VISIT_INSPECT"))
+    assert {("companion", "甲乙"), ("companion", "丙丁")} <= found
+    assert not {r for r in found if r[0] == "visitor"}

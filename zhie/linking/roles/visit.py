@@ -228,6 +228,25 @@ def _setting_arguments(sv: SentenceView, hit: TriggerHit, se: int) -> list[ArgCa
     return out
 
 
+# Words between 参加 and the visit (参加现场调研), and a meeting after it (参加调研或座谈) in its clause.
+_JOIN_MODIFIERS = ("现场", "实地", "一同")
+_JOIN_TAIL = re.compile(r"(?:或|和|并)座谈(?:会)?")
+
+
+def _join_cue(sv: SentenceView, hit: TriggerHit) -> int | None:
+    """Where the 参加 of a visit joined by hosts starts (…参加[现场]考察[或座谈]。), else None."""
+    start = hit.start
+    for word in _JOIN_MODIFIERS:
+        if sv.full.endswith(word, sv.start, start):
+            start -= len(word)
+            break
+    cue = preceded_by(sv, start, JOIN_CUES)
+    if cue is None:
+        return None
+    tail = _JOIN_TAIL.match(sv.full, hit.end, sv.end)
+    return start - len(cue) if _clause_ends(sv, tail.end() if tail else hit.end) else None
+
+
 def _clause_ends(sv: SentenceView, pos: int) -> bool:
     return pos >= sv.end or sv.full[pos] in "，,。；;！？!?\n"
 
@@ -277,9 +296,10 @@ def visit_arguments(sv: SentenceView, hit: TriggerHit, hits: list[TriggerHit]) -
     out += [ent("companion", m, "companion:cue") for m in companions]
     if preceded_by(sv, hit.start, COMPANION_CUES):
         return out  # 陪同考察: the mention of the people who accompany; visitor and place are elsewhere
-    if preceded_by(sv, hit.start, JOIN_CUES) and _clause_ends(sv, hit.end):
-        # 参加考察。: hosts who join the visit are companions (GUIDELINES §10.25)
-        joined = sv.people_before(hit.start - 2) or sv.between(sv.clause(hit.start)[0], hit.start, {"OFFICIAL"})
+    join = _join_cue(sv, hit)
+    if join is not None:
+        # 参加考察。/ 参加现场调研或座谈。: hosts who join the visit are companions (GUIDELINES §10.25)
+        joined = sv.people_before(join) or sv.between(sv.clause(hit.start)[0], hit.start, {"OFFICIAL"})
         return out + [ent("companion", m, "companion:join") for m in joined if not any(c.mention is m for c in out)]
     if sv.full.startswith(VISIT_SETTING_NEXT, hit.end):
         return out + _setting_arguments(sv, hit, se)
