@@ -210,3 +210,9 @@ def test_people_who_join_an_on_site_visit_or_talk_are_companions():
     found = roles(_one(events, "VISIT_INSPECT"))
     assert {("companion", "甲乙"), ("companion", "丙丁")} <= found
     assert not {r for r in found if r[0] == "visitor"}
+
+
+def test_a_meeting_named_before_a_span_of_days_and_its_place():
+    text = "青禾第四次联动协作会于2019年5月23日至25日在白水市召开。"
+    _, _, events = link(text, [("DATE", "2019年5月23日至25日")])
+    assert {("name", "青禾第四次联动协作会"), ("date", "2019年5月23日至25日")} <= roles(_one(events, "MEETING"))

@@ -43,8 +43,12 @@ _MEETING_END_RE = re.compile(
     r"(?:座谈会|会议|大会|论坛|峰会|座谈(?!会)|会商(?![\u4e00-\u9fff])|(?<![社协商学工委事都机体领融善字总])会(?![员长展所同计谈商议战]))")
 # between a meeting name and its verb: a closing quote, an aside in brackets ((简称“华交会”)), a date
 # (于11月8日, 28日), a place (在济南), a manner (成功, 隆重)
-_LEFT_GLUE_RE = re.compile(r"^[”\"’]?(?:[(（][^()（）]{1,20}[)）])?(?:于?[0-9０-９一二三四五六七八九十]{1,4}[月日号](?:[0-9０-９一二三四五六七八九十]{1,2}[日号])?"
-                           r"(?:[上下]午|晚)?)?(?:在[^，,。；;]{1,16}?)?(?:成功|顺利|隆重|胜利|正式|如期|圆满|盛大)?$")
+_DAY = r"[0-9０-９一二三四五六七八九十]{1,4}[月日号](?:[0-9０-９一二三四五六七八九十]{1,2}[日号])?"
+# between a meeting's name and its holding verb: a bracket, a day or a span of days (于2019年5月23日至25日),
+# where (在某市), a manner word
+_LEFT_GLUE_RE = re.compile(r"^[”\"’]?(?:[(（][^()（）]{1,20}[)）])?(?:于?(?:[0-9０-９]{4}年)?" + _DAY +
+                           r"(?:[至到~—-]" + _DAY + r")?(?:[上下]午|晚)?)?(?:在[^，,。；;]{1,16}?)?"
+                           r"(?:成功|顺利|隆重|胜利|正式|如期|圆满|盛大)?$")
 _LEAD_RE = re.compile(r"^(?:[▲■●#\s]|本刊讯|本站讯|本网讯|讯)*")
 # What stands before a meeting name without being part of it: a dateline (某某网某地4月24日电), a
 # reporter's bracket ((记者 某某)), who hosts it (由某局主办的), its theme (以“…”为主题的).
