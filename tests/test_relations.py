@@ -104,6 +104,12 @@ CASES = [
     # titles stated as predicates
     ("[陈东|O]任[开发区管委会主任|T]。", {"陈东>开发区管委会主任"}),
     ("成立以[张明|O]为[组长|T]的工作专班。", {"张明>组长"}),
+    # …利用其担任…职务之便 (a discipline report) and the copula before an org's title
+    ("[方明|O]利用其担任[开发区卫计局局长|T]职务之便收受财物。", {"方明>开发区卫计局局长"}),
+    ("[黄某某|O]利用自己担任[青禾城市中心区|Z][管委会党组成员|T]的便利。", {"黄某某>管委会党组成员", "黄某某@青禾城市中心区"}),
+    ("[杨晶|O]是[青禾网络科技有限公司|C]的[负责人|T]。", {"杨晶>负责人", "杨晶@青禾网络科技有限公司"}),
+    # 为 also means "for": an org's title after it is somebody else's
+    ("[张永|O]为[青禾山水景区|Z][总经理|T]颁发聘书。", set()),
     # an affiliation directly before a name
     ("[市商务局|G][王敏|O]介绍了招商情况。", {"王敏@市商务局"}),
     # nothing between people who meet or sign with each other

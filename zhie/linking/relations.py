@@ -33,7 +33,9 @@ orgs listed before a list of names give no MEMBER_OF: the pairing is unstated (G
 
 Across a comma, a chain made only of title units (no name) is the head of the next chain when that
 one opens with a title part (省经贸代表团团长，省商务厅厅长黄文).  A title stated as the predicate of the
-name (陈东任开发区管委会主任, 以张明为组长, 何永吉博士挂职于示范区管委会副主任) is held by it.  A
+name (陈东任开发区管委会主任, 以张明为组长, 何永吉博士挂职于示范区管委会副主任, 利用其担任某局局长职务之便,
+某某是某公司的负责人) is held by it, and the orgs written before that title are the name's (MEMBER_OF) —
+except after 为, which also means "for" (某某为某景区总经理颁发聘书).  A
 reporter credit (记者, 通讯员 …) marks a byline, never a title of an official (SCHEMA): it gives nothing.
 
 Score: how sure the pattern is (title or org written directly before the name 0.95 / 0.9, after
@@ -66,7 +68,9 @@ COMMAS = {"，", ","}
 # 县委常委、副县长、临港产业园[管委会主任]邓宇 with the prefix of the last title left untagged
 _UNTAGGED_PREFIX = re.compile(r"^、[\u4e00-\u9fff]{1,10}$")
 # 陈东任开发区管委会主任, 以张明为组长, 何永吉博士挂职于示范区管委会副主任
-_PREDICATE = re.compile(r"^(?:博士|教授|同志|先生|女士)?(?:挂职于|挂职|现任|担任|兼任|出任|升任|调任|当选为|当选|任|为)$")
+# 利用其担任…职务之便 (a discipline report), 还是…的执行会长 (the copula before an org's title)
+_PREDICATE = re.compile(r"^(?:博士|教授|同志|先生|女士)?(?:还|也|曾|已|现)?(?:利用(?:其|自己|他|她|职务)?)?"
+                        r"(?:挂职于|挂职|现任|担任|兼任|出任|升任|调任|当选为|当选|任|为|是)$")
 # a reporter credit is a byline (SCHEMA: bylines are never OFFICIAL)
 _CREDIT = re.compile(r"(?:记者|通讯员|编辑|摄影|摄像|撰稿)$")
 
@@ -219,10 +223,21 @@ class RelationFinder:
                     for person in owners:
                         give(person, unit, score)
         mentions = inp.mentions
-        for person, nxt in pairwise(mentions):
-            if _is_name(person) and nxt.entity.label == "TITLE" and not _CREDIT.search(nxt.entity.text) \
-                    and _PREDICATE.match(text[person.cend:nxt.cstart]):
-                add("HOLDS_TITLE", person, nxt, S_LOOSE)
+        for k, person in enumerate(mentions[:-1]):
+            predicate = _PREDICATE.match(text[person.cend:mentions[k + 1].cstart]) if _is_name(person) else None
+            if predicate is None:
+                continue
+            orgs, j = [], k + 1     # 陈东任[开发区管委会主任]; 某某是[某公司]的[负责人]; 利用自己担任[某区][管委会党组成员]
+            while not predicate.group().endswith("为") and j < len(mentions) and mentions[j].entity.label in ORG_LABELS and j + 1 < len(mentions) \
+                    and text[mentions[j].cend:mentions[j + 1].cstart] in ("", "的"):
+                orgs.append(mentions[j])
+                j += 1
+            title = mentions[j] if j < len(mentions) else None
+            if title is None or title.entity.label != "TITLE" or _CREDIT.search(title.entity.text):
+                continue
+            add("HOLDS_TITLE", person, title, S_LOOSE)
+            for o in orgs:
+                add("MEMBER_OF", person, o, S_LOOSE)
         return out
 
     @staticmethod
