@@ -74,6 +74,8 @@ class EntityOut(BaseModel):
     unit: str | None = Field(None, description="AMOUNT only: CNY, m2, mu, t, …")
     approx: bool | None = Field(None, description="AMOUNT only: 约/多/余/近/超")
     norm: str | None = Field(None, description="DATE only: ISO 8601 date, month, year or interval; null if unresolved")
+    full_form: str | None = Field(None, description="ZONE, COMPANY, PROJECT written by a short form (云湖高新区 after "
+                                  "云湖高新技术产业开发区): the id of the first mention of its full form in the document")
 
 
 class RelationOut(BaseModel):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .linking import Linker, LinkInput, Mention
+from .linking.full_forms import full_forms
 from .model import ModelFolder, WindowConfig, load_model
 from .model.build import build_linker, build_tagger
 from .normalize import normalize_amount, normalize_date, written_as_plan
@@ -164,5 +165,8 @@ class Pipeline:
         entities = sorted([m.entity for m in mentions] + stamps, key=lambda e: (e.start, e.end))
         for i, ent in enumerate(entities, 1):
             ent.id = f"e{i}"
+        by_id = {ent.id: ent for ent in entities}
+        for ent_id, full in full_forms(entities).items():
+            by_id[ent_id].full_form = full
         relations, events = self.linker(LinkInput(clean, p.sentences, mentions, triggers or []))
         return Extraction(id=p.doc.id, model=self.model, entities=entities, relations=relations, events=events)

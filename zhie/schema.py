@@ -53,6 +53,8 @@ class Entity:
     approx: bool | None = None
     # DATE normalisation
     norm: str | None = None
+    # a short form's full form in the same document: the id of its first mention (zhie/linking/full_forms.py)
+    full_form: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "label": self.label, "start": self.start,
@@ -65,13 +67,15 @@ class Entity:
             out["approx"] = bool(self.approx)
         elif self.label == "DATE":
             out["norm"] = self.norm
+        if self.full_form is not None:
+            out["full_form"] = self.full_form
         return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Entity":
         return cls(label=d["label"], start=int(d["start"]), end=int(d["end"]), text=d["text"],
                    id=d.get("id", ""), score=d.get("score"), value=d.get("value"),
-                   unit=d.get("unit"), approx=d.get("approx"), norm=d.get("norm"))
+                   unit=d.get("unit"), approx=d.get("approx"), norm=d.get("norm"), full_form=d.get("full_form"))
 
 
 @dataclass

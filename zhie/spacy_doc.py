@@ -24,11 +24,14 @@ def blank_zh():
 
 
 def to_spacy_doc(text: str, result: dict[str, Any]) -> Doc:
-    """A spaCy Doc whose ``ents`` are the result's entities (``span.label_``, ``span._``-free)."""
+    """A spaCy Doc whose ``ents`` are the result's entities (``span.label_``, ``span._``-free); a short form's
+    ``span.kb_id_`` is the text of its full form (``full_form``: 云湖高新区 → 云湖高新技术产业开发区)."""
     doc = blank_zh().make_doc(text)
     spans = []
+    texts = {e.get("id"): e["text"] for e in result.get("entities", [])}
     for e in result.get("entities", []):
-        span = doc.char_span(e["start"], e["end"], label=e["label"], alignment_mode="expand")
+        span = doc.char_span(e["start"], e["end"], label=e["label"], alignment_mode="expand",
+                             kb_id=texts.get(e.get("full_form"), ""))
         if span is not None:
             spans.append(span)
     doc.ents = filter_spans(spans)

@@ -173,7 +173,7 @@ NATIONAL_WORDS = ("中国", "中华", "全国", "国家", "亚洲", "世界", "�
 COMMON_WORD_FREQ = 500   # a short form this frequent in jieba's dictionary is a common word (新华, 实业)
 
 
-def _strip_place(name: str) -> str:
+def strip_place(name: str) -> str:
     """``name`` without one leading province, city or county (广东某某 → 某某); a national word
     (中国, 中华) is part of the name (中国某某)."""
     for n in (3, 2, 4):
@@ -193,7 +193,7 @@ def company_short_forms(name: str) -> list[str]:
     base = name[:-len(form)]
     if any(ch in base for ch in "()（）"):
         return []
-    core = _strip_place(base)
+    core = strip_place(base)
     out = [core] if core != name else []
     words = [core[a:b] for a, b in word_edges(core)]
     if len(core) >= 4 and len(words) >= 2 and len(words[-1]) == 2:

@@ -44,12 +44,12 @@ FUNCTION_AREAS = ("核心区", "起步区", "启动区", "拓展区", "扩展区
 _DIRECTIONS = ("东部", "西部", "南部", "北部", "中部", "东", "西", "南", "北", "中")
 # Locatives that close a place phrase (某某科创城内): never the last character of a zone's name.
 LOCATIVES = ("内", "里", "外", "中", "间")
-_ZONE_WORD = re.compile("|".join(sorted(map(re.escape, ZONE_WORDS), key=len, reverse=True)))
+ZONE_WORD_RE = re.compile("|".join(sorted(map(re.escape, ZONE_WORDS), key=len, reverse=True)))
 _GENERIC_PREFIX = re.compile("(?:" + "|".join(sorted(map(re.escape, GENERIC_MODIFIERS), key=len, reverse=True)) + ")*")
 
 
 def has_zone_word(text: str) -> bool:
-    return bool(_ZONE_WORD.search(text))
+    return bool(ZONE_WORD_RE.search(text))
 
 
 def is_place_not_zone(text: str) -> bool:
@@ -61,7 +61,7 @@ def is_unnamed_zone_type(text: str) -> bool:
     """Only generic modifiers before a zone word: 综合保税区, 国家级经济技术开发区, 临空经济区."""
     if text in NAMED_SHORT_FORMS:
         return False
-    words = list(_ZONE_WORD.finditer(text))
+    words = list(ZONE_WORD_RE.finditer(text))
     if not words or words[-1].end() != len(text):
         return False
     head = text[:words[-1].start()]
@@ -86,7 +86,7 @@ def named_zone_end(text: str) -> int:
     end = len(text)
     if end > 3 and text.endswith(LOCATIVES) and text[:-1].endswith(tuple("区园城港谷岛")):
         end -= 1
-    for w in _ZONE_WORD.finditer(text, 0, end):
+    for w in ZONE_WORD_RE.finditer(text, 0, end):
         head, tail = text[:w.end()], text[w.end():end]
         if len(head) >= 4 and tail and not is_unnamed_zone_type(head) and _is_function_area(tail):
             return w.end()
@@ -144,4 +144,4 @@ def is_bare_place(name: str, document: str) -> bool:
     start of a zone's name: a short form such as 两江 stands for 两江新区 only where 两江新区 is written."""
     if has_zone_word(name) or not is_place_word(name):
         return False
-    return re.search(re.escape(name) + "(?:" + _ZONE_WORD.pattern + ")", document) is None
+    return re.search(re.escape(name) + "(?:" + ZONE_WORD_RE.pattern + ")", document) is None
