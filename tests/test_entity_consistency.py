@@ -59,3 +59,35 @@ def test_a_project_whose_administration_the_article_names_is_a_zone():
     project = "青禾光电产业园项目今年开工，青禾光电产业园项目总投资5亿元。"
     spans = [TaggedSpan("PROJECT", 0, 9, 0.9)]
     assert [s.label for s in make_consistent(project, spans)] == ["PROJECT", "PROJECT"]   # no 管委会: stays
+
+
+def test_the_items_of_a_list_of_companies_are_companies():
+    # a count and a modifier say the items are companies; the words leading into the list are not an item
+    text = "园区已入驻青禾科技、云岫医疗、澄川电器等200多家知名企业。"
+    assert _texts(text, make_consistent(text, [])) == [("COMPANY", "青禾科技"), ("COMPANY", "云岫医疗"),
+                                                       ("COMPANY", "澄川电器")]
+    # a name in quotes before 等 and a word that only names companies
+    text = "他目前在“云岫说”等专业电商平台开设3家网店。"
+    assert _texts(text, make_consistent(text, [])) == [("COMPANY", "云岫说")]
+
+
+def test_a_plain_list_needs_a_company_tagged_in_it():
+    text = "目前青禾科技、云岫医疗等企业已投产。"
+    assert make_consistent(text, []) == []
+    got = make_consistent(text, [_at(text, "COMPANY", "青禾科技")])
+    assert _texts(text, got) == [("COMPANY", "青禾科技"), ("COMPANY", "云岫医疗")]
+
+
+def test_a_listed_project_is_relabelled_only_by_a_plain_list_of_companies():
+    text = "青禾科技、云岫医疗等1000多家企业落户。"
+    got = make_consistent(text, [_at(text, "PROJECT", "青禾科技"), _at(text, "PROJECT", "云岫医疗")])
+    assert _texts(text, got) == [("COMPANY", "青禾科技"), ("COMPANY", "云岫医疗")]
+    mixed = "青禾科技、云岫奥莱等一批头部企业、核心项目落地。"   # companies and projects: left as tagged
+    spans = [_at(mixed, "PROJECT", "云岫奥莱")]
+    assert make_consistent(mixed, spans) == spans
+
+
+def test_a_list_starts_after_its_last_lead_in():
+    text = "据介绍，青禾产业港一期、二期累计签约云岫医疗、澄川电器等各类领军企业近50家。"
+    got = make_consistent(text, [_at(text, "PROJECT", "青禾产业港一期")])
+    assert _texts(text, got) == [("PROJECT", "青禾产业港一期"), ("COMPANY", "云岫医疗"), ("COMPANY", "澄川电器")]

@@ -108,3 +108,13 @@ def test_a_qualifier_tagged_alone_joins_the_amount_after_it():
     text = "工业产值过千亿元。"
     got = apply_filters(text, [_span(text, "AMOUNT", "过"), _span(text, "AMOUNT", "千亿元")])
     assert _texts(text, got) == [("AMOUNT", "过千亿元")]
+
+
+def test_the_words_leading_into_a_noun_phrase():
+    from zhie.tagger.word_boundaries import lead_in_length
+
+    assert lead_in_length("吸引了青禾科技") == 3        # a verb and its particle
+    assert lead_in_length("园区已入驻青禾科技") == 5    # up to the last verb
+    assert lead_in_length("他在青禾科技") == 2          # one-character pronoun and preposition
+    assert lead_in_length("青禾科技") == 0
+    assert lead_in_length("当当网") == 0               # never the whole phrase

@@ -20,17 +20,23 @@ sentence and PROJECT in another.  After the span rules:
    (never 中国) and a closing trade word (广东某某实业有限公司 → 某某实业, 某某) is a COMPANY where the
    article writes it on its own, at word edges and outside every other span, unless it is a common
    word of jieba's dictionary or a place;
-6. an untagged occurrence of a name that was tagged elsewhere in the document is tagged too, when it
+6. the untagged items of a list of companies (GUIDELINES §10.40): names joined by 、 and closed by
+   等 and a word for companies (阿甲、乙乙、丙丙等企业) are COMPANY where the list says so plainly — a
+   count (等1000多家, 等一批), a modifier (知名, 龙头) or a word that only names companies (电商平台,
+   老字号, 集团, 公司) — or where another item of the same list is tagged COMPANY; an item is taken
+   only at word edges, outside every other span, and when it is neither a common word nor a place;
+7. an untagged occurrence of a name that was tagged elsewhere in the document is tagged too, when it
    overlaps no other span, is not glued inside a longer run of letters or digits, and the name is long
    enough to be unambiguous (``MIN_CHARS``).
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Callable
 
 from .base import TaggedSpan
-from .word_boundaries import is_place_word, line_bounds, word_edges, word_frequency
+from .word_boundaries import is_place_word, lead_in_length, line_bounds, word_edges, word_frequency
 
 CONSISTENT_LABELS = ("ZONE", "COMPANY", "ORG", "PROJECT", "OFFICIAL")
 MIN_CHARS = {"ZONE": 4, "COMPANY": 4, "ORG": 4, "PROJECT": 5, "OFFICIAL": 3}
@@ -240,7 +246,83 @@ def _person_forms(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     return out
 
 
+# 等 + an optional count + a few words + the word for the listed things (GUIDELINES §10.40).
+_LIST_END = re.compile(
+    r"等(?P<count>(?:[0-9]+|[一二三四五六七八九十百千万几数]+)多?[家个批]|一批|多家|诸多|众多)?"
+    r"(?!地)(?P<mods>[^，。；：、！？,.;:!?\n]{0,6}?)(?P<kind>企业|公司|集团|电商平台|老字号|商家|厂商|品牌企业)")
+_STRONG_KINDS = ("电商平台", "老字号", "公司", "集团", "厂商")
+_STRONG_MODS = ("知名", "龙头", "头部", "领军", "明星", "重点", "骨干", "世界500强", "500强", "上市")
+_CLAUSE_BREAK = "，。；：！？,.;:!?\n（(）)"
+_QUOTES = "“”\"'‘’《》「」"
+LIST_ITEM_CHARS = (2, 10)
+LISTED_SCORE = 0.6
+
+
+def _list_items(text: str, end: int) -> list[tuple[int, int]]:
+    """The items (start, end) of the 、 list that ends at ``end``, in order; the words leading into the
+    list (吸引了, 其中) are not part of its first item, and the items before them are not in the list.
+    One name in quotes is a list of one."""
+    a = end
+    while a > 0 and text[a - 1] not in _CLAUSE_BREAK:
+        a -= 1
+    chunk = text[a:end]
+    if "、" not in chunk:
+        quoted = re.search(r"[“\"「]([^“”\"「」]+)[”\"」]$", chunk)
+        return [(a + quoted.start(1), a + quoted.end(1))] if quoted else []
+    items, pos = [], a
+    for part in chunk.split("、"):
+        s, e = pos, pos + len(part)
+        pos = e + 1
+        while s < e and (text[s] in _QUOTES or text[s].isspace()):
+            s += 1
+        while e > s and (text[e - 1] in _QUOTES or text[e - 1].isspace()):
+            e -= 1
+        items.append((s, e))
+    for k in range(len(items) - 1, -1, -1):   # the list starts after its last lead-in (…一期、二期累计签约某某、…)
+        lead = lead_in_length(text[items[k][0]:items[k][1]])
+        if lead:
+            return [(items[k][0] + lead, items[k][1])] + items[k + 1:]
+    return items
+
+
+# Labels a listed item may have been given that the list corrects: a list of companies names companies.
+RELABELLED_IN_LISTS = ("PROJECT", "ORG")
+
+
+def _listed_companies(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    taken = bytearray(len(text))
+    for s in spans:
+        taken[s.start:s.end] = b"\x01" * (s.end - s.start)
+    by_place = {(s.start, s.end): k for k, s in enumerate(spans)}
+    out = list(spans)
+    added: list[TaggedSpan] = []
+    for m in _LIST_END.finditer(text):
+        items = _list_items(text, m.start())
+        if not items or text.startswith("、", m.end()):
+            continue   # a list of companies and something else (…等一批头部企业、核心项目)
+        strong = bool(m.group("count")) or m.group("kind") in _STRONG_KINDS or any(
+            w in m.group("mods") for w in _STRONG_MODS)
+        if not strong and not any((s, e) in by_place and spans[by_place[s, e]].label == "COMPANY" for s, e in items):
+            continue
+        for s, e in items:
+            name = text[s:e]
+            k = by_place.get((s, e))
+            if k is not None:
+                if strong and out[k].label in RELABELLED_IN_LISTS:
+                    out[k] = TaggedSpan("COMPANY", s, e, out[k].score)
+                continue
+            if not LIST_ITEM_CHARS[0] <= e - s <= LIST_ITEM_CHARS[1]:
+                continue
+            if any(taken[s:e]) or _glued(text, s, e) or not name.strip() or any(ch in name for ch in "，。等和与及"):
+                continue
+            if word_frequency(name) >= COMMON_WORD_FREQ or is_place_word(name) or not _at_word_edges(text, s, e):
+                continue
+            added.append(TaggedSpan("COMPANY", s, e, LISTED_SCORE))
+            taken[s:e] = b"\x01" * (e - s)
+    return sorted(out + added, key=lambda s: (s.start, s.end)) if added else out
+
+
 def make_consistent(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     """Sorted, non-overlapping ``spans`` of the cleaned ``text`` with consistent labels and mentions."""
     voted = _vote_labels(text, _administered(text, _drop_places(text, _person_forms(text, _longest_forms(text, spans)))))
-    return _propagate(text, _short_forms(text, voted))
+    return _propagate(text, _short_forms(text, _listed_companies(text, voted)))

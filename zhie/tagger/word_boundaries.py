@@ -71,9 +71,11 @@ def _segmenter():
 
 
 def warm_up() -> None:
-    """Load jieba's dictionary now rather than on the first document (``Pipeline.load`` calls it)."""
+    """Load jieba's dictionary and parts of speech now rather than on the first document
+    (``Pipeline.load`` calls it)."""
     _segmenter()
     _place_words()
+    _pos_tagger()
 
 
 @lru_cache(maxsize=256)
@@ -227,3 +229,38 @@ def is_place_word(word: str) -> bool:
     """``word`` is a place name in jieba's dictionary (哈尔滨, 吉林; also some people's names: a caller
     needs more evidence than this)."""
     return word in _place_words()
+
+
+# Parts of speech of the words that lead into a noun phrase in a clause: verbs (吸引, 包括), time
+# words (目前), conjunctions (同时), pronouns (其中), prepositions, adverbs and set phrases (今年以来).
+_LEAD_IN_POS = ("v", "t", "c", "r", "p", "d", "i", "l")
+# One character leads in only as a preposition or a pronoun (与, 在, 他).
+_ONE_CHAR_LEAD_IN_POS = ("p", "r")
+
+
+@lru_cache(maxsize=1)
+def _pos_tagger():
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_segmenter())
+
+
+def lead_in_length(phrase: str) -> int:
+    """How many characters of ``phrase`` lead into the noun phrase that ends it (吸引了某某 → 3,
+    园区已入驻某某 → 5, 他在某某 → 2): up to the end of its last word that jieba tags as a verb, time
+    word, conjunction, pronoun, preposition, adverb or set phrase (of one character only a
+    preposition or a pronoun), with two characters or more left after it, and of the
+    one-character particles (了, 的) right after it."""
+    n, pos_ = 0, 0
+    words = list(_pos_tagger().cut(phrase, HMM=False))
+    for k, (word, pos) in enumerate(words):
+        pos_ += len(word)
+        if len(phrase) - pos_ >= 2 and (pos.startswith(_LEAD_IN_POS) if len(word) >= 2
+                                        else pos.startswith(_ONE_CHAR_LEAD_IN_POS)):
+            n = pos_
+            for nxt, nxt_pos in words[k + 1:]:
+                if len(nxt) == 1 and nxt_pos.startswith("u"):
+                    n += 1
+                else:
+                    break
+    return n
