@@ -159,3 +159,30 @@ def test_a_dangling_range_word_leaves_an_amount():
     text = "投资额在10亿元至20亿元之间的共三家。"
     got = apply_filters(text, spans_of(text, ("AMOUNT", "10亿元至"), ("AMOUNT", "20亿元")))
     assert surfaces(text, got) == [("AMOUNT", "10亿元"), ("AMOUNT", "20亿元")]
+
+
+def test_a_company_span_of_trade_words_starts_at_the_name_before_it():
+    text = "会上，园区与恒泰联盟控股股份有限公司签约。项目启动后，将台州某铸造有限公司厂房纳入改造范围。"
+    got = apply_filters(text, spans_of(text, ("ORG", "恒泰"), ("COMPANY", "控股股份有限公司"),
+                                       ("COMPANY", "铸造有限公司")))
+    assert surfaces(text, got) == [("COMPANY", "恒泰联盟控股股份有限公司"), ("COMPANY", "台州某铸造有限公司")]
+
+
+def test_a_company_span_with_a_name_or_a_count_before_it_is_kept():
+    text = "考察团参观了宏达重工公司，又引进一家科技有限公司。"
+    got = apply_filters(text, spans_of(text, ("COMPANY", "宏达重工公司"), ("COMPANY", "科技有限公司")))
+    assert surfaces(text, got) == [("COMPANY", "宏达重工公司"), ("COMPANY", "科技有限公司")]
+
+
+def test_a_zone_named_after_two_places_joined_by_a_dash_is_one_name():
+    text = "成员单位、奎屯-独山子经济技术开发区企业党委参加。推进中国老挝磨憨—磨丁经济合作区建设。2019-青山经济开发区"
+    got = apply_filters(text, spans_of(text, ("ZONE", "独山子经济技术开发区"), ("ZONE", "磨丁经济合作区"),
+                                       ("ZONE", "青山经济开发区")))
+    assert surfaces(text, got) == [("ZONE", "奎屯-独山子经济技术开发区"), ("ZONE", "中国老挝磨憨—磨丁经济合作区"),
+                                   ("ZONE", "青山经济开发区")]
+
+
+def test_a_name_does_not_end_in_a_function_word_of_its_own():
+    text = "董事长是万和的创始人，希望圣贤庄园能依托电商发展。"
+    got = apply_filters(text, spans_of(text, ("COMPANY", "万和的"), ("COMPANY", "圣贤庄园能")))
+    assert surfaces(text, got) == [("COMPANY", "万和"), ("COMPANY", "圣贤庄园")]

@@ -16,18 +16,19 @@ sentence and PROJECT in another.  After the span rules:
    某某区党工委) is a ZONE (GUIDELINES §10.6: in the zone-news gold no PROJECT is ever so written, while a
    third of the ZONE mentions are);
    then a name string tagged with several labels takes the label of its highest total score;
-5. a company's short form (GUIDELINES §10.5): the name without its legal form, one leading place
-   (never 中国) and a closing trade word (广东某某实业有限公司 → 某某实业, 某某) is a COMPANY where the
-   article writes it on its own, at word edges and outside every other span, unless it is a common
-   word of jieba's dictionary or a place;
-6. the untagged items of a list of companies (GUIDELINES §10.40): names joined by 、 and closed by
+5. the untagged items of a list of companies (GUIDELINES §10.40): names joined by 、 and closed by
    等 and a word for companies (阿甲、乙乙、丙丙等企业) are COMPANY where the list says so plainly — a
    count (等1000多家, 等一批), a modifier (知名, 龙头) or a word that only names companies (电商平台,
    老字号, 集团, 公司) — or where another item of the same list is tagged COMPANY; an item is taken
    only at word edges, outside every other span, and when it is neither a common word nor a place;
-7. an untagged occurrence of a name that was tagged elsewhere in the document is tagged too, when it
+6. an untagged occurrence of a name that was tagged elsewhere in the document is tagged too, when it
    overlaps no other span, is not glued inside a longer run of letters or digits, and the name is long
-   enough to be unambiguous (``MIN_CHARS``).
+   enough to be unambiguous (``MIN_CHARS``);
+7. a company's short form (GUIDELINES §10.5): the name without its legal form, one leading place
+   (never 中国) and a closing trade word (广东某某实业有限公司 → 某某实业, 某某) is a COMPANY where the
+   article writes it on its own, at word edges and outside every other span, unless it is a common
+   word of jieba's dictionary or a place; it comes after step 6, so that an untagged occurrence of
+   the full name is tagged whole rather than by its short form (温州某铸造有限公司, not 温州[某铸造]…).
 """
 from __future__ import annotations
 
@@ -325,4 +326,4 @@ def _listed_companies(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
 def make_consistent(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     """Sorted, non-overlapping ``spans`` of the cleaned ``text`` with consistent labels and mentions."""
     voted = _vote_labels(text, _administered(text, _drop_places(text, _person_forms(text, _longest_forms(text, spans)))))
-    return _propagate(text, _short_forms(text, _listed_companies(text, voted)))
+    return _short_forms(text, _propagate(text, _listed_companies(text, voted)))

@@ -14,7 +14,8 @@
 - a company name takes the longest form as written: a legal-form suffix written right after a
   COMPANY span (大金重工 + 公司) belongs to it; a suffix tagged alone right after a name
   (北京亦庄智能城市研究院 + 有限公司) makes the two one COMPANY; a suffix standing alone
-  (集团, 集团公司 used as an anaphor) is no name and is dropped; an ORG whose name ends in
+  (集团, 集团公司 used as an anaphor) is no name and is dropped; a span of trade words and a legal
+  form (控股股份有限公司) starts at the name written right before it (company_heads.py); an ORG whose name ends in
   公司 is a COMPANY (GUIDELINES §2.3); a web site (某某网) is no COMPANY, 甲集团旗下乙有限公司 is
   two, 甲有限公司全资子公司 is 甲有限公司, and a generic company noun (合资公司, 平台公司) is no name
   (company_parts);
@@ -22,7 +23,8 @@
 - a name does not run over a paragraph break (one_line);
 - two ZONE spans written together, each with a zone word, are one ZONE (the longest name as
   written: 综改区晋中开发区), and an area named only by its function or direction after a zone's name
-  (核心区, 园区, 南部片区) or a closing locative (内) is not part of the ZONE (GUIDELINES §10.23) —
+  (核心区, 园区, 南部片区) or a closing locative (内) is not part of the ZONE (GUIDELINES §10.23), and a
+  zone named after two places joined by a dash (奎屯-独山子经济技术开发区) is one name (§10.41) —
   zone_names;
 - a closing bracket whose opening bracket is inside the span stays (某某经济区(某某区));
 - a ZONE is a named zone (SCHEMA, "Span rules seen on real web and news-wire pages"): a span with no
@@ -48,7 +50,8 @@ import re
 from typing import Callable
 
 from .base import TaggedSpan
-from .word_boundaries import COMPARISON_WORDS, line_bounds, snap_to_words
+from .company_heads import take_heads
+from .word_boundaries import COMPARISON_WORDS, line_bounds, name_start, snap_to_words
 from .zone_words import has_zone_word, is_bare_place, is_not_named_zone, named_zone_end
 
 WRAPPERS = "“”\"'‘’《》〈〉（）()【】[]「」『』〔〕［］ \u3000\n\t、，,。；;：:·•"
@@ -195,6 +198,44 @@ def zone_names(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
             end = span.start + named_zone_end(text[span.start:span.end])
             if end < span.end:
                 out[k] = TaggedSpan("ZONE", span.start, end, span.score)
+    return _dash_pairs(text, out)
+
+
+DASHES = "-—–－"
+DASH_PAIR_CHARS = (2, 6)   # the length of the first name of a pair (奎屯-独山子…, 中国—东盟…)
+DASH_CONTEXT = 12          # how far back the words before the dash are read
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _dash_pairs(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
+    """A zone named after two places joined by a dash (奎屯-独山子经济技术开发区, 中国—东盟金融城) is one
+    name: a ZONE that starts right after one dash takes the name written before it — a ZONE span
+    touching the dash, or the untagged Chinese words back to the clause's start or the words leading
+    into the name (word_boundaries.name_start) — when that name has two to six characters."""
+    out: list[TaggedSpan] = []
+    low, high = DASH_PAIR_CHARS
+    for span in spans:
+        s = span.start
+        prev = out[-1] if out else None
+        if span.label == "ZONE" and s >= 3 and text[s - 1] in DASHES and text[s - 2] not in DASHES:
+            if prev is not None and prev.end == s - 1:
+                if prev.label == "ZONE" and low <= prev.end - prev.start <= high:
+                    out[-1] = TaggedSpan("ZONE", prev.start, span.end, min(prev.score, span.score))
+                    continue
+            else:
+                limit = prev.end if prev is not None else 0
+                a = s - 1
+                while a > limit and s - 1 - a < DASH_CONTEXT and _is_han(text[a - 1]):
+                    a -= 1
+                cut = name_start(text[a:s - 1])
+                whole = cut > 0 or a == limit or not _is_han(text[a - 1])   # not a word cut by the reach
+                a += cut
+                if whole and low <= s - 1 - a <= high:
+                    span = TaggedSpan("ZONE", a, span.end, span.score)
+        out.append(span)
     return out
 
 
@@ -328,7 +369,7 @@ def is_not_amount(text: str, span: TaggedSpan) -> bool:
 
 def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     spans = snap_to_words(text, sorted(spans, key=lambda s: (s.start, s.end)))
-    spans = company_names(text, sorted(spans, key=lambda s: (s.start, s.end)))
+    spans = take_heads(text, company_names(text, sorted(spans, key=lambda s: (s.start, s.end))))
     spans = amount_qualifiers(text, company_parts(text, zone_names(text, one_line(text, spans))))
     out = []
     for span in spans:

@@ -10,7 +10,8 @@ unknown words) of the span's line tells where the words are:
   further and the word ends like the span's label (a zone word's last character such as 区, 园,
   城, 港; a legal form such as 公司, 集团): 郑州航空港实|验区 → 郑州航空港实验区; or when the span
   is the start of one dictionary word of four characters or more (某某基|因 → the whole word);
-- a span that takes one character of the next word gives it up (某某|来说 → 某某).
+- a span that takes one character of the next word gives it up (某某|来说 → 某某), and so does a
+  span that ends in a one-character function word of its own (万和|的, 某某庄园|能);
 A move that would overlap another span, or leave fewer than two characters, is not made.
 People's names are left alone (jieba's dictionary knows few of them).  ``is_place_word`` reads the
 dictionary's place names (part of speech ns) for the rules that tell places from names.
@@ -38,6 +39,9 @@ SNAPPED_LABELS = ("ZONE", "COMPANY", "ORG", "PROJECT")
 END_WORDS = {"ZONE": tuple("区园城港谷岛湾"), "COMPANY": ("公司", "集团", "厂", "银行")}
 MAX_EXTENSION = 2
 # Characters a name may end in although the dictionary glues them to the next word (城|内, 三|等).
+# One-character function words no name ends in when the dictionary writes them as words of their own
+# (not 和, which ends names such as 万和; not 地 or 得).
+TRAILING_FUNCTION_WORDS = set("的了将在是把被从向对能与及等")
 NAME_FINAL_CHARS = set("区园城港谷岛湾厂店馆院所站场局委会司团行部社处中心0123456789一二三四五六七八九十")
 
 NUMBER_LABELS = ("DATE", "AMOUNT")
@@ -127,6 +131,9 @@ def snap_span(text: str, span: TaggedSpan) -> TaggedSpan:
             e = b       # the span is the start of one dictionary word: 华大基|因 → 华大基因
         elif a > s and e - a == 1 and a - s >= 2 and line[a] not in NAME_FINAL_CHARS:
             e = a       # one character into the next word: 某某|来说 → 某某 (never 某某科创城|内, 某某三|等)
+    last = next(((a, b) for a, b in edges if b == e), None)
+    if last is not None and last[1] - last[0] == 1 and last[0] - s >= 2 and text[line_start + last[0]] in TRAILING_FUNCTION_WORDS:
+        e = last[0]     # a function word of its own after the name: 万和|的 → 万和, 某某庄园|能 → 某某庄园
     if e - s < 2 or (s, e) == (span.start - line_start, span.end - line_start):
         return span
     return replace(span, start=s + line_start, end=e + line_start)
@@ -245,17 +252,19 @@ def _pos_tagger():
     return jieba.posseg.POSTokenizer(_segmenter())
 
 
-def lead_in_length(phrase: str) -> int:
+def lead_in_length(phrase: str, keep: int = 2) -> int:
     """How many characters of ``phrase`` lead into the noun phrase that ends it (吸引了某某 → 3,
     园区已入驻某某 → 5, 他在某某 → 2): up to the end of its last word that jieba tags as a verb, time
     word, conjunction, pronoun, preposition, adverb or set phrase (of one character only a
-    preposition or a pronoun), with two characters or more left after it, and of the
-    one-character particles (了, 的) right after it."""
+    preposition or a pronoun), with ``keep`` characters or more left after it (two: a name), and
+    of the one-character particles (了, 的) right after it.  某 (a name's mask) leads into nothing."""
     n, pos_ = 0, 0
     words = list(_pos_tagger().cut(phrase, HMM=False))
     for k, (word, pos) in enumerate(words):
         pos_ += len(word)
-        if len(phrase) - pos_ >= 2 and (pos.startswith(_LEAD_IN_POS) if len(word) >= 2
+        if set(word) == {"某"}:
+            continue    # the mask of a name (温州某, 某某), not a pronoun leading into one
+        if len(phrase) - pos_ >= keep and (pos.startswith(_LEAD_IN_POS) if len(word) >= 2
                                         else pos.startswith(_ONE_CHAR_LEAD_IN_POS)):
             n = pos_
             for nxt, nxt_pos in words[k + 1:]:
@@ -264,3 +273,25 @@ def lead_in_length(phrase: str) -> int:
                 else:
                     break
     return n
+
+
+@lru_cache(maxsize=1024)
+def words_with_pos(phrase: str) -> tuple[tuple[str, str], ...]:
+    """The words of ``phrase`` in jieba's dictionary segmentation with their parts of speech."""
+    return tuple((w.word, w.flag) for w in _pos_tagger().cut(phrase, HMM=False))
+
+
+# One-character words that end the words before a name (的, 将, 在: 将某某公司).
+_BEFORE_NAME_STOPS = set("的地得了和与及或在是将对把被从向等为由给让使")
+
+
+def name_start(piece: str) -> int:
+    """Where, in ``piece`` written right before a name, the name starts: after its last one-character
+    function word of jieba's segmentation (的, 将, 在) and after the words that lead into the noun
+    phrase (与, 对, 吸引了: ``lead_in_length``)."""
+    cut = pos = 0
+    for word, _pos in words_with_pos(piece):
+        pos += len(word)
+        if len(word) == 1 and word in _BEFORE_NAME_STOPS:
+            cut = pos
+    return cut + (lead_in_length(piece[cut:], keep=0) if cut < len(piece) else 0)
