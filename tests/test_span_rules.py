@@ -186,3 +186,27 @@ def test_a_name_does_not_end_in_a_function_word_of_its_own():
     text = "董事长是万和的创始人，希望圣贤庄园能依托电商发展。"
     got = apply_filters(text, spans_of(text, ("COMPANY", "万和的"), ("COMPANY", "圣贤庄园能")))
     assert surfaces(text, got) == [("COMPANY", "万和"), ("COMPANY", "圣贤庄园")]
+
+
+def test_a_range_of_dates_is_one_date_with_its_interval_norm():
+    from zhie.normalize import normalize_date
+
+    text = "2012年至2017年间，他任局长。5月12日至5月15日，招聘会举行。6月25日~27日，两地协调。"
+    got = apply_filters(text, spans_of(text, ("DATE", "2012年至"), ("DATE", "2017年间"), ("DATE", "5月12日至"),
+                                       ("DATE", "5月15日"), ("DATE", "6月25日"), ("DATE", "27日")))
+    assert surfaces(text, got) == [("DATE", "2012年至2017年"), ("DATE", "5月12日至5月15日"), ("DATE", "6月25日~27日")]
+    assert normalize_date("2012年至2017年", "2019-06-01") == "2012/2017"
+
+
+def test_a_date_leaves_out_the_words_placing_things_before_or_within_it():
+    text = "至2020年将建成。2017年10月底前完成，2012年之前已建，两年前试水，日前召开，10月1日前交付。"
+    got = apply_filters(text, spans_of(text, ("DATE", "至2020年"), ("DATE", "2017年10月底前"), ("DATE", "2012年之前"),
+                                       ("DATE", "两年前"), ("DATE", "日前"), ("DATE", "10月1日前")))
+    assert surfaces(text, got) == [("DATE", "2020年"), ("DATE", "2017年10月底"), ("DATE", "2012年"),
+                                   ("DATE", "两年前"), ("DATE", "日前"), ("DATE", "10月1日")]
+
+
+def test_a_day_in_digits_takes_its_hao_and_a_year_leaves_the_next_words_digits():
+    text = "1月21号凌晨，警方出动。今年56岁的蔡某来到园区。"
+    got = apply_filters(text, spans_of(text, ("DATE", "1月21"), ("DATE", "今年56")))
+    assert surfaces(text, got) == [("DATE", "1月21号凌晨"), ("DATE", "今年")]

@@ -37,7 +37,8 @@
   character (年 of 年度, 来 of 下来), digits glued into a long serial number (索引号, image file
   names), a duration (六年, 一周), an anniversary (40周年), an ordinal (第二), 年度 meaning "annual"
   or a year in a document number (〔2022〕) is no DATE; a closing 起 (自2006年起) is left out, like 截至
-  before it, and so is a list number before it (6、7月20日);
+  before it, and so is a list number before it (6、7月20日); a range is one DATE, and a relative
+  word after a date (之前, 底前, 年间) is not part of it (date_spans.py);
 - a comparison word tagged alone right before an AMOUNT is part of it (过 | 千亿元 → 过千亿元);
 - an AMOUNT has a number and a unit: a bare number (50 of 50亿级), a bare scale (亿元 of 亿元项目) is no
   AMOUNT; it does not end in a dangling 至 or 到 (10亿元至 → 10亿元) nor start with 等 (等亿元以上);
@@ -51,6 +52,7 @@ from typing import Callable
 
 from .base import TaggedSpan
 from .company_heads import take_heads
+from .date_spans import date_edges, join_ranges
 from .word_boundaries import COMPARISON_WORDS, line_bounds, name_start, snap_to_words
 from .zone_words import has_zone_word, is_bare_place, is_not_named_zone, named_zone_end
 
@@ -371,12 +373,13 @@ def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     spans = snap_to_words(text, sorted(spans, key=lambda s: (s.start, s.end)))
     spans = take_heads(text, company_names(text, sorted(spans, key=lambda s: (s.start, s.end))))
     spans = amount_qualifiers(text, company_parts(text, zone_names(text, one_line(text, spans))))
+    spans = join_ranges(text, spans)
     out = []
     for span in spans:
         span = strip_wrappers(text, span)
         if span is None or is_byline(text, span) or is_doctrine(text, span):
             continue
-        span = trim_number(text, span)
+        span = date_edges(text, trim_number(text, span))
         if span.label == "DATE" and is_not_date(text, span):
             continue
         if span.label in NAME_LABELS and span.end - span.start < 2:

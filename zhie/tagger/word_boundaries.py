@@ -24,11 +24,13 @@ DATE and AMOUNT spans are held to the words of their numbers (``snap_number_span
 - an AMOUNT that starts inside a word leaves it (其|中亿元以上 → 亿元以上), and one that ends
   inside a run of Latin letters leaves them (90米LN|G → 90米);
 - a comparison word right before an AMOUNT's number is inside it (过|千亿元 → 过千亿元, not 通过);
+- a day written in digits takes its 号 or 日 (1月21|号凌晨 → 1月21号凌晨);
 - a part of the day written right after a day is part of the DATE (SCHEMA: 3月8日上午, 9日晚).
 """
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -60,6 +62,7 @@ COMMON_VERBS = ("签约", "节约", "制约", "预约", "履约", "违约", "邀
 # Parts of the day that follow a day (日, 号, 天) inside one DATE span.
 DAY_PARTS = ("上午", "下午", "中午", "晚上", "早上", "凌晨", "傍晚", "夜间", "晚间", "晚")
 _NOT_DAY_PART_AFTER_晚 = tuple("会报宴餐饭霞年期辈")
+_DAY_IN_DIGITS = re.compile(r"月[ \u3000]*\d{1,2}$")
 
 
 
@@ -201,6 +204,8 @@ def snap_number_span(text: str, span: TaggedSpan) -> TaggedSpan:
             if text.startswith(word, s - len(word)) and text[s - len(word) - 1:s] not in COMMON_VERBS:
                 s -= len(word)      # 过|千亿元 → 过千亿元 (GUIDELINES §10.8)
                 break
+    if span.label == "DATE" and text[e:e + 1] in ("号", "日") and _DAY_IN_DIGITS.search(text[s:e]):
+        e += 1      # 1月21|号凌晨: the day's 号 (and its part of the day, below)
     if span.label == "DATE" and e > s and text[e - 1] in "日号天" and not _ascii_alpha(text[e:e + 1]):
         for part in DAY_PARTS:
             if text.startswith(part, e):
