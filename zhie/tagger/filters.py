@@ -9,7 +9,8 @@
   a name after ■ at a line start, a name standing alone on the last line; and no name of any label
   is written right after a credit word (实习生 某某摄, 文/图 某某集团);
 - an OFFICIAL ending like a place (某某镇, 某某县) is a place;
-- 习近平 inside the doctrine name 习近平新时代中国特色社会主义思想 is not an OFFICIAL;
+- 习近平 inside the doctrine name 习近平新时代中国特色社会主义思想 is not an OFFICIAL, nor is a surname
+  with a title (侯书记, 谢董: is_title_reference);
 - an AMOUNT holds a numeral (a lone qualifier such as 达 or 约 cut off by the tagger is dropped);
 - a company name takes the longest form as written: a legal-form suffix written right after a
   COMPANY span (大金重工 + 公司) belongs to it; a suffix tagged alone right after a name
@@ -43,7 +44,7 @@
 - an AMOUNT has a number and a unit: a bare number (50 of 50亿级), a bare scale (亿元 of 亿元项目) is no
   AMOUNT; it does not end in a dangling 至 or 到 (10亿元至 → 10亿元) nor start with 等 (等亿元以上);
 - a number without a unit followed by a counting word (282.38万人次, 520万单) is a count, not an
-  AMOUNT (10亿元以上项目 keeps its span: it ends in a unit).
+  AMOUNT (10亿元以上项目 keeps its span: it ends in a unit), and a quantity per unit (80km/h) is a rate.
 """
 from __future__ import annotations
 
@@ -126,6 +127,17 @@ def is_byline(text: str, span: TaggedSpan) -> bool:
     if not before.strip() and not after:
         return True
     return False
+
+
+# Titles that follow a surname in a reference by surname and title (侯书记, 谢董, 王总: GUIDELINES §2.2).
+SURNAME_TITLES = ("书记", "市长", "县长", "区长", "镇长", "乡长", "省长", "主任", "局长", "部长", "厅长", "处长",
+                  "科长", "院长", "校长", "所长", "站长", "主席", "董事长", "总经理", "经理", "董", "总")
+
+
+def is_title_reference(text: str, span: TaggedSpan) -> bool:
+    """An OFFICIAL that is one character (a surname) and a title: 侯书记, 谢董 — no name."""
+    name = text[span.start:span.end]
+    return span.label == "OFFICIAL" and any(name.endswith(t) and len(name) == len(t) + 1 for t in SURNAME_TITLES)
 
 
 def is_doctrine(text: str, span: TaggedSpan) -> bool:
@@ -361,12 +373,23 @@ _NUMBER_ONLY = re.compile(r"[0-9０-９.零〇一二两三四五六七八九十�
 _BARE_UNIT = re.compile(r"[万亿]+元?")
 
 
+_HTML_TAG = re.compile(r"<[^<>]*>")
+_PER_UNIT = re.compile(r"[ \u3000]*[/／][ \u3000]*[A-Za-z\u4e00-\u9fff]")
+
+
+def is_rate(text: str, span: TaggedSpan) -> bool:
+    """A quantity per unit (80km/h, 5.9千米/平方千米): a rate, not an AMOUNT (GUIDELINES §10.38); the
+    slash of an HTML tag inside the span (m<sup>2</sup>) is no 'per'."""
+    surface = _HTML_TAG.sub("", text[span.start:span.end])
+    return "/" in surface or "／" in surface or bool(_PER_UNIT.match(text, span.end))
+
+
 def is_not_amount(text: str, span: TaggedSpan) -> bool:
     """No numeral; a bare number with no unit (the 50 of 50亿级); a bare scale (亿元 of 亿元项目,
-    GUIDELINES §10.24; 亿元以上 is an AMOUNT); a count (is_count)."""
+    GUIDELINES §10.24; 亿元以上 is an AMOUNT); a count (is_count); a rate (is_rate)."""
     surface = text[span.start:span.end]
     return (not NUMERALS.intersection(surface) or bool(_NUMBER_ONLY.fullmatch(surface))
-            or bool(_BARE_UNIT.fullmatch(surface)) or is_count(text, span))
+            or bool(_BARE_UNIT.fullmatch(surface)) or is_count(text, span) or is_rate(text, span))
 
 
 def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
@@ -377,7 +400,7 @@ def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     out = []
     for span in spans:
         span = strip_wrappers(text, span)
-        if span is None or is_byline(text, span) or is_doctrine(text, span):
+        if span is None or is_byline(text, span) or is_doctrine(text, span) or is_title_reference(text, span):
             continue
         span = date_edges(text, trim_number(text, span))
         if span.label == "DATE" and is_not_date(text, span):
