@@ -217,3 +217,9 @@ def test_a_surname_with_a_title_is_no_name_and_a_rate_is_no_amount():
     got = apply_filters(text, spans_of(text, ("OFFICIAL", "侯书记"), ("OFFICIAL", "谢董"), ("AMOUNT", "80km/h"),
                                        ("AMOUNT", "5.9千米"), ("AMOUNT", "1.5万m<sup>2</sup>")))
     assert surfaces(text, got) == [("AMOUNT", "1.5万m<sup>2</sup>")]
+
+
+def test_a_relative_date_cut_inside_a_word_takes_the_word():
+    text = "党工委成立一年来，成效明显。这些年，贵阳飞速发展。近两年却逐步淡出。改革开放40年来，国企改革。"
+    got = apply_filters(text, spans_of(text, ("DATE", "年来"), ("DATE", "些年"), ("DATE", "近两"), ("DATE", "40")))
+    assert surfaces(text, got) == [("DATE", "一年来"), ("DATE", "这些年"), ("DATE", "近两年"), ("DATE", "40年来")]

@@ -25,6 +25,8 @@ DATE and AMOUNT spans are held to the words of their numbers (``snap_number_span
   inside a run of Latin letters leaves them (90米LN|G → 90米);
 - a comparison word right before an AMOUNT's number is inside it (过|千亿元 → 过千亿元, not 通过);
 - a day written in digits takes its 号 or 日 (1月21|号凌晨 → 1月21号凌晨);
+- a relative date cut inside a word takes the whole word (这|些年 → 这些年, 近两|年 → 近两年) and a
+  number's 年来 (40|年来 → 40年来);
 - a part of the day written right after a day is part of the DATE (SCHEMA: 3月8日上午, 9日晚).
 """
 from __future__ import annotations
@@ -62,6 +64,9 @@ COMMON_VERBS = ("签约", "节约", "制约", "预约", "履约", "违约", "邀
 # Parts of the day that follow a day (日, 号, 天) inside one DATE span.
 DAY_PARTS = ("上午", "下午", "中午", "晚上", "早上", "凌晨", "傍晚", "夜间", "晚间", "晚")
 _NOT_DAY_PART_AFTER_晚 = tuple("会报宴餐饭霞年期辈")
+# What a relative date may begin with inside a word cut by its span (这|些年, 一|年来, 近|两年).
+_DATE_LEAD_CHARS = set("这那近一二两三四五六七八九十几多数上本每")
+_NUMBER_CHARS = set("0123456789０１２３４５６７８９一二两三四五六七八九十几多")
 _DAY_IN_DIGITS = re.compile(r"月[ \u3000]*\d{1,2}$")
 
 
@@ -188,6 +193,15 @@ def snap_number_span(text: str, span: TaggedSpan) -> TaggedSpan:
             le = b      # 日前 is "recently" only on its own: 10月1日|前 is "before 1 October"
         elif span.label == "DATE" and a > ls and not set(line[a:le]) & set(DATE_TERMINALS):
             le = a      # 2021年即|将 → 2021年, but never 4月|经 or 18日|电
+    if span.label == "DATE":
+        word = _word_around(edges, ls)
+        if word is not None and set(line[word[0]:ls]) <= _DATE_LEAD_CHARS:
+            ls = word[0]    # 这|些年 → 这些年, 一|年来 → 一年来
+        word = _word_around(edges, le)
+        if word is not None and word[0] <= ls and line[word[1] - 1] in "年月天周" and word[1] - le == 1:
+            le = word[1]    # 近两|年 → 近两年 (one word of the dictionary)
+        if le > ls and line[le - 1] in _NUMBER_CHARS and line.startswith("年来", le):
+            le += 2         # 40|年来 → 40年来
     if span.label == "AMOUNT":
         word = _word_around(edges, ls)
         if word is not None and word[1] < le and line[ls] not in AMOUNT_QUALIFIERS:
