@@ -13,14 +13,15 @@ def test_places_are_not_zones(name):
 
 @pytest.mark.parametrize("name", ["综合保税区", "国家级经济技术开发区", "临空经济区", "高新技术产业园", "开发区",
                                   "跨境电子商务综合试验区", "省级高新技术产业开发区", "市经济技术开发区", "县经开区",
-                                  "物流片区", "市高新区"])
+                                  "物流片区", "市高新区", "临港产业园区", "临港工业园区", "产业园区"])
 def test_zone_types_without_a_name_are_not_zones(name):
     assert is_unnamed_zone_type(name)
 
 
 @pytest.mark.parametrize("name", ["云湖经济技术开发区", "云湖经开区", "青山高新区", "云湖综合保税区", "雄安新区",
                                   "云湖现代农业产业示范园", "云湖经济技术开发区南区", "综改区", "山西农谷",
-                                  "云湖航空港经济综合实验区", "铸造产业园", "云湖自贸片区", "青湖片区", "云湖市高新区"])
+                                  "云湖航空港经济综合实验区", "铸造产业园", "云湖自贸片区", "青湖片区", "云湖市高新区",
+                                  "云湖产业园区", "苏州工业园区"])
 def test_named_zones_stay(name):
     assert not is_place_not_zone(name) and not is_unnamed_zone_type(name)
 

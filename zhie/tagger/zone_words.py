@@ -44,6 +44,7 @@ FUNCTION_AREAS = ("核心区", "起步区", "启动区", "拓展区", "扩展区
 _DIRECTIONS = ("东部", "西部", "南部", "北部", "中部", "东", "西", "南", "北", "中")
 # Locatives that close a place phrase (某某科创城内): never the last character of a zone's name.
 LOCATIVES = ("内", "里", "外", "中", "间")
+_ZONE_WORDS_LONGEST_FIRST = tuple(sorted(ZONE_WORDS, key=len, reverse=True))
 ZONE_WORD_RE = re.compile("|".join(sorted(map(re.escape, ZONE_WORDS), key=len, reverse=True)))
 _GENERIC_PREFIX = re.compile("(?:" + "|".join(sorted(map(re.escape, GENERIC_MODIFIERS), key=len, reverse=True)) + ")*")
 
@@ -61,12 +62,12 @@ def is_unnamed_zone_type(text: str) -> bool:
     """Only generic modifiers before a zone word: 综合保税区, 国家级经济技术开发区, 临空经济区."""
     if text in NAMED_SHORT_FORMS:
         return False
-    words = list(ZONE_WORD_RE.finditer(text))
-    if not words or words[-1].end() != len(text):
-        return False
-    head = text[:words[-1].start()]
-    for w in words[:-1]:            # 高新技术产业园区: the earlier zone words are modifiers too
-        head = head.replace(w.group(0), "")
+    last = next((w for w in _ZONE_WORDS_LONGEST_FIRST if text.endswith(w)), None)
+    if last is None:                # (the zone word that ends the span: 临港产业园区 ends in 园区, although
+        return False                # a left-to-right match reads 产业园 + 区)
+    head = text[:-len(last)]
+    for w in ZONE_WORD_RE.findall(head):    # 高新技术产业园区: the earlier zone words are modifiers too
+        head = head.replace(w, "")
     return _GENERIC_PREFIX.fullmatch(head) is not None
 
 
