@@ -223,3 +223,13 @@ def test_a_relative_date_cut_inside_a_word_takes_the_word():
     text = "党工委成立一年来，成效明显。这些年，贵阳飞速发展。近两年却逐步淡出。改革开放40年来，国企改革。"
     got = apply_filters(text, spans_of(text, ("DATE", "年来"), ("DATE", "些年"), ("DATE", "近两"), ("DATE", "40")))
     assert surfaces(text, got) == [("DATE", "一年来"), ("DATE", "这些年"), ("DATE", "近两年"), ("DATE", "40年来")]
+
+
+def test_a_company_named_before_a_business_title_is_a_company():
+    text = "据东南青年汇同心店店长董良琴介绍，市场部经理和该公司董事长都到场。奥维科技副总裁郭梅德表示，项目进展顺利。"
+    got = apply_filters(text, spans_of(text, ("TITLE", "东南青年汇同心店店长"), ("OFFICIAL", "董良琴"),
+                                       ("TITLE", "市场部经理"), ("TITLE", "董事长"), ("TITLE", "副总裁"),
+                                       ("OFFICIAL", "郭梅德")))
+    assert surfaces(text, got) == [("COMPANY", "东南青年汇同心店"), ("TITLE", "店长"), ("OFFICIAL", "董良琴"),
+                                   ("TITLE", "市场部经理"), ("TITLE", "董事长"), ("COMPANY", "奥维科技"),
+                                   ("TITLE", "副总裁"), ("OFFICIAL", "郭梅德")]

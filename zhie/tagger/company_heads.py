@@ -54,7 +54,7 @@ def has_no_name(name: str) -> bool:
     return True
 
 
-def _reads_as_name(words: str) -> bool:
+def reads_as_name(words: str) -> bool:
     """``words`` hold a name: a word jieba tags as a person, place, organisation or other proper name
     (华为, 温州), an abbreviation (联盟), a mask (某) or a name it splits into single characters (晋, 恒)
     — not only common words (关于核准 + 招商证券股份有限公司 takes nothing)."""
@@ -94,7 +94,7 @@ def take_heads(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
             continue
         head = _head_start(text, out, k)
         if head is None or span.start - head < 2 or _COUNT.match(text[head:span.start]) \
-                or not _reads_as_name(text[head:span.start]):
+                or not reads_as_name(text[head:span.start]):
             k += 1
             continue
         absorbed = [j for j in range(k) if out[j].start >= head]
