@@ -233,3 +233,9 @@ def test_a_company_named_before_a_business_title_is_a_company():
     assert surfaces(text, got) == [("COMPANY", "东南青年汇同心店"), ("TITLE", "店长"), ("OFFICIAL", "董良琴"),
                                    ("TITLE", "市场部经理"), ("TITLE", "董事长"), ("COMPANY", "奥维科技"),
                                    ("TITLE", "副总裁"), ("OFFICIAL", "郭梅德")]
+
+
+def test_a_name_written_with_a_business_noun_is_a_company():
+    text = "签约仪式在南山皇冠假日酒店举办。孩子们前往千龙湖生态旅游度假村露营。他入住酒店，住进县城一家酒店和五星级酒店。"
+    got = apply_filters(text, spans_of(text, ("COMPANY", "千龙湖生态旅游")))
+    assert surfaces(text, got) == [("COMPANY", "南山皇冠假日酒店"), ("COMPANY", "千龙湖生态旅游度假村")]

@@ -17,7 +17,8 @@
   (北京亦庄智能城市研究院 + 有限公司) makes the two one COMPANY; a suffix standing alone
   (集团, 集团公司 used as an anaphor) is no name and is dropped; a span of trade words and a legal
   form (控股股份有限公司) starts at the name written right before it (company_heads.py), and an untagged
-  name right before a business title (董事长, 总经理) is a COMPANY (title_holders.py); an ORG whose name ends in
+  name right before a business title (董事长, 总经理) is a COMPANY (title_holders.py), and so is a name
+  written with a business noun (某某大酒店, 某某度假村: business_nouns.py); an ORG whose name ends in
   公司 is a COMPANY (GUIDELINES §2.3); a web site (某某网) is no COMPANY, 甲集团旗下乙有限公司 is
   two, 甲有限公司全资子公司 is 甲有限公司, and a generic company noun (合资公司, 平台公司) is no name
   (company_parts);
@@ -53,6 +54,7 @@ import re
 from typing import Callable
 
 from .base import TaggedSpan
+from .business_nouns import business_names
 from .company_heads import take_heads
 from .date_spans import date_edges, join_ranges
 from .title_holders import title_holders
@@ -397,7 +399,7 @@ def is_not_amount(text: str, span: TaggedSpan) -> bool:
 def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     spans = snap_to_words(text, sorted(spans, key=lambda s: (s.start, s.end)))
     spans = take_heads(text, company_names(text, sorted(spans, key=lambda s: (s.start, s.end))))
-    spans = title_holders(text, spans)
+    spans = business_names(text, title_holders(text, spans))
     spans = amount_qualifiers(text, company_parts(text, zone_names(text, one_line(text, spans))))
     spans = join_ranges(text, spans)
     out = []

@@ -300,6 +300,8 @@ def words_with_pos(phrase: str) -> tuple[tuple[str, str], ...]:
     return tuple((w.word, w.flag) for w in _pos_tagger().cut(phrase, HMM=False))
 
 
+# Lead-in parts of speech that can also end a name: time words (假日) and set phrases.
+_NAME_FINAL_POS = ("t", "i", "l")
 # One-character words that end the words before a name (的, 将, 在: 将某某公司).
 _BEFORE_NAME_STOPS = set("的地得了和与及或在是将对把被从向等为由给让使")
 
@@ -307,10 +309,23 @@ _BEFORE_NAME_STOPS = set("的地得了和与及或在是将对把被从向等为
 def name_start(piece: str) -> int:
     """Where, in ``piece`` written right before a name, the name starts: after its last one-character
     function word of jieba's segmentation (的, 将, 在) and after the words that lead into the noun
-    phrase (与, 对, 吸引了: ``lead_in_length``)."""
+    phrase (与, 对, 吸引了: the parts of speech of ``lead_in_length``; a time word or set phrase
+    right before the name is part of it)."""
     cut = pos = 0
-    for word, _pos in words_with_pos(piece):
+    words = words_with_pos(piece)
+    for k, (word, tag) in enumerate(words):
         pos += len(word)
         if len(word) == 1 and word in _BEFORE_NAME_STOPS:
             cut = pos
-    return cut + (lead_in_length(piece[cut:], keep=0) if cut < len(piece) else 0)
+        elif set(word) == {"某"}:
+            continue
+        elif (tag.startswith(_LEAD_IN_POS) if len(word) >= 2 else tag.startswith(_ONE_CHAR_LEAD_IN_POS)):
+            if tag.startswith(_NAME_FINAL_POS) and k == len(words) - 1:
+                continue    # a time word or set phrase right before the name is part of it (某某假日 + 酒店)
+            cut = pos
+            for nxt, nxt_tag in words[k + 1:]:
+                if len(nxt) == 1 and nxt_tag.startswith("u"):
+                    cut += 1
+                else:
+                    break
+    return cut
