@@ -239,3 +239,9 @@ def test_a_name_written_with_a_business_noun_is_a_company():
     text = "签约仪式在南山皇冠假日酒店举办。孩子们前往千龙湖生态旅游度假村露营。他入住酒店，住进县城一家酒店和五星级酒店。"
     got = apply_filters(text, spans_of(text, ("COMPANY", "千龙湖生态旅游")))
     assert surfaces(text, got) == [("COMPANY", "南山皇冠假日酒店"), ("COMPANY", "千龙湖生态旅游度假村")]
+
+
+def test_a_photo_credit_is_no_official():
+    text = "图为项目现场。 杨志雄 摄\n调研中，王立伟摄影留念。"
+    got = apply_filters(text, spans_of(text, ("OFFICIAL", "杨志雄"), ("OFFICIAL", "王立伟")))
+    assert surfaces(text, got) == [("OFFICIAL", "王立伟")]

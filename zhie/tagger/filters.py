@@ -6,7 +6,7 @@
   and closed after it starts the name (云南省“高创园” → 高创园);
 - bylines are not OFFICIALs: a name alone in brackets closing a paragraph ((魏亚东)), a name in a
   credit bracket after 记者 or 通讯员 ((记者某某 通讯员某某某)),
-  a name after ■ at a line start, a name standing alone on the last line; and no name of any label
+  a name after ■ at a line start, a name standing alone on the last line, a photo credit (某某 摄); and no name of any label
   is written right after a credit word (实习生 某某摄, 文/图 某某集团);
 - an OFFICIAL ending like a place (某某镇, 某某县) is a place;
 - 习近平 inside the doctrine name 习近平新时代中国特色社会主义思想 is not an OFFICIAL, nor is a surname
@@ -104,6 +104,9 @@ def is_credit(text: str, span: TaggedSpan) -> bool:
     return text[a:span.start].rstrip(" \u3000").endswith(CREDIT_WORDS)
 
 
+_PHOTO_CREDIT = re.compile(r"[ \u3000]*摄(?![影像制氏入取])")
+
+
 def is_byline(text: str, span: TaggedSpan) -> bool:
     if is_credit(text, span):
         return True
@@ -123,6 +126,9 @@ def is_byline(text: str, span: TaggedSpan) -> bool:
     opened = max(before.rfind("("), before.rfind("（"))
     if opened >= 0 and not any(ch in before[opened:] for ch in ")）。") and (
             any(word in before[opened:] for word in CREDIT_WORDS)) and any(ch in after[:30] for ch in ")）"):
+        return True
+    # 某某 摄 / 某某摄: a photo credit (not 摄影, 摄像, 摄制)
+    if _PHOTO_CREDIT.match(text, e):
         return True
     # ■ 何志敏 at a line start
     if before.strip() in ("■", "□", "◆", "●", "文/", "文／", "记者", "通讯员", "作者：", "作者:", "责任编辑：", "编辑："):
