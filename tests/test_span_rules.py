@@ -245,3 +245,9 @@ def test_a_photo_credit_is_no_official():
     text = "图为项目现场。 杨志雄 摄\n调研中，王立伟摄影留念。"
     got = apply_filters(text, spans_of(text, ("OFFICIAL", "杨志雄"), ("OFFICIAL", "王立伟")))
     assert surfaces(text, got) == [("OFFICIAL", "王立伟")]
+
+
+def test_a_frequent_word_that_names_no_one_is_no_official():
+    text = "要坚持以扶贫开发重要战略思想为指引。院政务微博周一发布。海生主持会议。"
+    got = apply_filters(text, spans_of(text, ("OFFICIAL", "扶贫"), ("OFFICIAL", "周一"), ("OFFICIAL", "海生")))
+    assert surfaces(text, got) == [("OFFICIAL", "海生")]

@@ -10,7 +10,8 @@
   is written right after a credit word (实习生 某某摄, 文/图 某某集团);
 - an OFFICIAL ending like a place (某某镇, 某某县) is a place;
 - 习近平 inside the doctrine name 习近平新时代中国特色社会主义思想 is not an OFFICIAL, nor is a surname
-  with a title (侯书记, 谢董: is_title_reference);
+  with a title (侯书记, 谢董: is_title_reference) or a frequent dictionary word that names no one (扶贫,
+  周一: is_common_word);
 - an AMOUNT holds a numeral (a lone qualifier such as 达 or 约 cut off by the tagger is dropped);
 - a company name takes the longest form as written: a legal-form suffix written right after a
   COMPANY span (大金重工 + 公司) belongs to it; a suffix tagged alone right after a name
@@ -58,7 +59,8 @@ from .business_nouns import business_names
 from .company_heads import take_heads
 from .date_spans import date_edges, join_ranges
 from .title_holders import title_holders
-from .word_boundaries import COMPARISON_WORDS, line_bounds, name_start, snap_to_words
+from .word_boundaries import (COMPARISON_WORDS, line_bounds, name_start, snap_to_words, word_frequency,
+                              words_with_pos)
 from .zone_words import has_zone_word, is_bare_place, is_not_named_zone, named_zone_end
 
 WRAPPERS = "“”\"'‘’《》〈〉（）()【】[]「」『』〔〕［］ \u3000\n\t、，,。；;：:·•"
@@ -148,6 +150,22 @@ def is_title_reference(text: str, span: TaggedSpan) -> bool:
     """An OFFICIAL that is one character (a surname) and a title: 侯书记, 谢董 — no name."""
     name = text[span.start:span.end]
     return span.label == "OFFICIAL" and any(name.endswith(t) and len(name) == len(t) + 1 for t in SURNAME_TITLES)
+
+
+# Parts of speech of dictionary words that can be people's names (nr, nrfg, nrt), or places and other
+# proper names that people are also called (ns, nz); jieba's dictionary knows few people's names.
+_NAME_POS = ("nr", "ns", "nz", "j", "eng", "x")
+COMMON_NAME_FREQ = 200   # no gold OFFICIAL is a dictionary word of another kind this frequent (海生 is 91)
+
+
+def is_common_word(text: str, span: TaggedSpan) -> bool:
+    """An OFFICIAL that is one frequent dictionary word tagged as no name: 扶贫, 素材, 周一."""
+    if span.label != "OFFICIAL":
+        return False
+    name = text[span.start:span.end]
+    words = words_with_pos(name)
+    return (len(words) == 1 and not words[0][1].startswith(_NAME_POS)
+            and word_frequency(name) >= COMMON_NAME_FREQ)
 
 
 def is_doctrine(text: str, span: TaggedSpan) -> bool:
@@ -411,7 +429,8 @@ def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     out = []
     for span in spans:
         span = strip_wrappers(text, span)
-        if span is None or is_byline(text, span) or is_doctrine(text, span) or is_title_reference(text, span):
+        if (span is None or is_byline(text, span) or is_doctrine(text, span) or is_title_reference(text, span)
+                or is_common_word(text, span)):
             continue
         span = date_edges(text, trim_number(text, span))
         if span.label == "DATE" and is_not_date(text, span):
