@@ -251,3 +251,9 @@ def test_a_frequent_word_that_names_no_one_is_no_official():
     text = "要坚持以扶贫开发重要战略思想为指引。院政务微博周一发布。海生主持会议。"
     got = apply_filters(text, spans_of(text, ("OFFICIAL", "扶贫"), ("OFFICIAL", "周一"), ("OFFICIAL", "海生")))
     assert surfaces(text, got) == [("OFFICIAL", "海生")]
+
+
+def test_years_of_history_are_no_date():
+    text = "襄阳拥有2800多年历史，博物馆展现3000年前春秋历史，项目2019年前完成。"
+    got = apply_filters(text, spans_of(text, ("DATE", "2800"), ("DATE", "3000年"), ("DATE", "2019年")))
+    assert surfaces(text, got) == [("DATE", "2019年")]

@@ -385,12 +385,25 @@ _ORDINAL = re.compile(r"第[0-9零〇一二两三四五六七八九十百]+")
 NOT_DATES = ("年度", "目前", "当前", "如今", "现在")
 
 
+_YEARS_OF_HISTORY = re.compile(r"(\d{3,4})(?:多|余)?年(?:前|来|历史|的历史)")
+CALENDAR_YEARS = (1800, 2100)
+
+
+def _is_span_of_years(text: str, span: TaggedSpan) -> bool:
+    """A count of years of history (2800多年历史, 3000年前, 500年来): hundreds of years, no calendar
+    year, the span inside that phrase."""
+    m = _YEARS_OF_HISTORY.match(text, span.start)
+    return (m is not None and span.end <= m.end()
+            and not CALENDAR_YEARS[0] <= int(m.group(1)) <= CALENDAR_YEARS[1])
+
+
 def is_not_date(text: str, span: TaggedSpan) -> bool:
-    """A clock time alone, a single character, digits of a serial number or file name, a duration
+    """A count of years of history (2800多年历史), a clock time alone, a single character, digits of a serial number or file name, a duration
     (六年, 2年, 一周), an anniversary (40周年), an ordinal (第二 of 第二十二届), 年度 as "annual", the
     deictic now, or a year inside a document number (某发〔2022〕2号)."""
     surface = text[span.start:span.end]
     return (len(surface) < 2 or surface in NOT_DATES or bool(_CLOCK_ONLY.fullmatch(surface))
+            or _is_span_of_years(text, span)
             or bool(_LONG_DIGIT_RUN.search(surface)) or bool(_DURATION.fullmatch(surface))
             or bool(_ORDINAL.fullmatch(surface))
             or (text[span.start - 1:span.start] in "〔[［" and text[span.end:span.end + 1] in "〕]］" and span.start > 0
