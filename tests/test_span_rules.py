@@ -257,3 +257,9 @@ def test_years_of_history_are_no_date():
     text = "襄阳拥有2800多年历史，博物馆展现3000年前春秋历史，项目2019年前完成。"
     got = apply_filters(text, spans_of(text, ("DATE", "2800"), ("DATE", "3000年"), ("DATE", "2019年")))
     assert surfaces(text, got) == [("DATE", "2019年")]
+
+
+def test_a_company_span_ends_at_its_legal_form_before_common_words():
+    text = "将导入江西省电子集团超导、光电等项目，由中国银行股份有限公司山西省分行提供贷款。"
+    got = apply_filters(text, spans_of(text, ("COMPANY", "江西省电子集团超导"), ("COMPANY", "中国银行股份有限公司山西省分行")))
+    assert surfaces(text, got) == [("COMPANY", "江西省电子集团"), ("COMPANY", "中国银行股份有限公司山西省分行")]

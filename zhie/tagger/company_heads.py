@@ -103,3 +103,27 @@ def take_heads(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
         out = out[:k - len(absorbed)] + [merged] + out[k + 1:]
         k = k - len(absorbed) + 1
     return out
+
+
+_INNER_FORM = re.compile("集团|公司")
+_UNIT_TAILS = ("行", "部", "处", "局", "厂", "店", "院", "所", "站", "社", "馆", "中心", "分公司", "子公司")
+
+
+def legal_form_end(name: str) -> int:
+    """Where a COMPANY span's name ends when it runs past its legal form into common words
+    (某某集团超导, 某某集团综合能源 → 某某集团): the end of the last 集团/公司 inside ``name`` when
+    ``name`` does not end in a legal form and the rest is common words naming no unit (not 某某银行
+    某省分行, 某某集团某区域指挥部); ``len(name)`` otherwise."""
+    if _legal_form(name) is not None:
+        return len(name)
+    inner = [m.end() for m in _INNER_FORM.finditer(name) if m.start() >= 2]
+    if not inner:
+        return len(name)
+    tail = name[inner[-1]:]
+    if not 2 <= len(tail) <= 6 or tail.endswith(_UNIT_TAILS):
+        return len(name)
+    for word, pos in words_with_pos(tail):
+        if len(word) < 2 or is_place_word(word) or pos.startswith(_PROPER_POS + ("ns", "j")) \
+                or word_frequency(word) < TRADE_WORD_FREQ:
+            return len(name)
+    return inner[-1]

@@ -56,7 +56,7 @@ from typing import Callable
 
 from .base import TaggedSpan
 from .business_nouns import business_names
-from .company_heads import take_heads
+from .company_heads import legal_form_end, take_heads
 from .date_spans import date_edges, join_ranges
 from .title_holders import title_holders
 from .word_boundaries import (COMPARISON_WORDS, line_bounds, name_start, snap_to_words, word_frequency,
@@ -316,7 +316,8 @@ def amount_qualifiers(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
 
 def company_parts(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     """COMPANY spans held to one company each (GUIDELINES §2.4): a web site (某某网, 某某 + 网) is no
-    COMPANY; 甲集团旗下乙有限公司 is two; 甲有限公司全资子公司 is 甲有限公司; a generic company noun
+    COMPANY; a span running past its legal form into common words ends there (某某集团超导 → 某某集团);
+    甲集团旗下乙有限公司 is two; 甲有限公司全资子公司 is 甲有限公司; a generic company noun
     (合资公司, 平台公司) is no name, alone or before one (平台公司某某集团 → 某某集团)."""
     out = []
     for span in spans:
@@ -340,6 +341,10 @@ def company_parts(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
                 e -= len(tail)
                 name = text[s:e]
                 break
+        cut = legal_form_end(name)
+        if cut < len(name):          # 某某集团超导 → 某某集团
+            e = s + cut
+            name = text[s:e]
         at = name.find("旗下")
         if 2 <= at and len(name) - at - 2 >= 2:
             out.append(TaggedSpan("COMPANY", s, s + at, span.score))
