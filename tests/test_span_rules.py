@@ -213,10 +213,11 @@ def test_a_day_in_digits_takes_its_hao_and_a_year_leaves_the_next_words_digits()
 
 
 def test_a_surname_with_a_title_is_no_name_and_a_rate_is_no_amount():
-    text = "侯书记指出，要加快建设。谢董介绍了情况。主线设计速度为80km/h，路网密度提高至5.9千米/平方千米，新建1.5万m<sup>2</sup>厂房。"
+    text = ("侯书记指出，要加快建设。谢董介绍了情况。主线设计速度为80km/h，路网密度提高至5.9千米/平方千米，"
+            "新建1.5万m<sup>2</sup>厂房和30万吨/年加氢装置。")
     got = apply_filters(text, spans_of(text, ("OFFICIAL", "侯书记"), ("OFFICIAL", "谢董"), ("AMOUNT", "80km/h"),
-                                       ("AMOUNT", "5.9千米"), ("AMOUNT", "1.5万m<sup>2</sup>")))
-    assert surfaces(text, got) == [("AMOUNT", "1.5万m<sup>2</sup>")]
+                                       ("AMOUNT", "5.9千米"), ("AMOUNT", "1.5万m<sup>2</sup>"), ("AMOUNT", "30万吨")))
+    assert surfaces(text, got) == [("AMOUNT", "1.5万m<sup>2</sup>"), ("AMOUNT", "30万吨")]
 
 
 def test_a_relative_date_cut_inside_a_word_takes_the_word():

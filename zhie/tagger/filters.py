@@ -420,14 +420,16 @@ _BARE_UNIT = re.compile(r"[万亿]+元?")
 
 
 _HTML_TAG = re.compile(r"<[^<>]*>")
-_PER_UNIT = re.compile(r"[ \u3000]*[/／][ \u3000]*[A-Za-z\u4e00-\u9fff]")
+_PER_UNIT = re.compile(r"[ \u3000]*[/／][ \u3000]*(?![年月日天])[A-Za-z\u4e00-\u9fff]")
+_PER_IN_SPAN = re.compile(r"[/／][ \u3000]*(?![年月日天])[A-Za-z\u4e00-\u9fff]")
 
 
 def is_rate(text: str, span: TaggedSpan) -> bool:
-    """A quantity per unit (80km/h, 5.9千米/平方千米): a rate, not an AMOUNT (GUIDELINES §10.38); the
+    """A quantity per unit of length, area or time of travel (80km/h, 5.9千米/平方千米): a rate, not an
+    AMOUNT (GUIDELINES §10.38). A capacity per year, month or day (30万吨/年) stays an AMOUNT, and the
     slash of an HTML tag inside the span (m<sup>2</sup>) is no 'per'."""
     surface = _HTML_TAG.sub("", text[span.start:span.end])
-    return "/" in surface or "／" in surface or bool(_PER_UNIT.match(text, span.end))
+    return bool(_PER_IN_SPAN.search(surface)) or bool(_PER_UNIT.match(text, span.end))
 
 
 def is_not_amount(text: str, span: TaggedSpan) -> bool:
