@@ -10,6 +10,10 @@ from zhie.normalize import AmountNorm, normalize_amount
 from zhie.normalize.numerals import parse_number
 
 CASES = [
+    # news-wire: bounds written with 及, boiler capacity in steam tonnes per hour
+    ("30亿元及以上", 3000000000.0, "CNY", True),
+    ("10蒸吨及以下", 10.0, "t/h", True),
+    ("10万元人民币", 100000.0, "CNY", False),
     # seeds: money
     ("224.06亿元", 22406000000.0, "CNY", False),
     ("6亿多元", 600000000.0, "CNY", True),

@@ -264,3 +264,12 @@ def test_a_company_span_ends_at_its_legal_form_before_common_words():
     text = "将导入江西省电子集团超导、光电等项目，由中国银行股份有限公司山西省分行提供贷款。"
     got = apply_filters(text, spans_of(text, ("COMPANY", "江西省电子集团超导"), ("COMPANY", "中国银行股份有限公司山西省分行")))
     assert surfaces(text, got) == [("COMPANY", "江西省电子集团"), ("COMPANY", "中国银行股份有限公司山西省分行")]
+
+
+def test_spans_of_time_are_no_date_and_an_amount_keeps_its_bound_and_currency():
+    text = "原则上3年内完成，请在7日内联系，通过3—5年的努力，仅半年就盈利，上半年完成，是去年全年的2倍。奖励10万元人民币，10蒸吨及以下的锅炉。"
+    got = apply_filters(text, spans_of(text, ("DATE", "3年内"), ("DATE", "7日内"), ("DATE", "3—5年"), ("DATE", "半年"),
+                                       ("DATE", "上半年"), ("DATE", "去年全年"), ("AMOUNT", "10万元人民"),
+                                       ("AMOUNT", "10蒸吨及")))
+    assert surfaces(text, got) == [("DATE", "上半年"), ("DATE", "去年"), ("AMOUNT", "10万元人民币"),
+                                   ("AMOUNT", "10蒸吨及以下")]

@@ -43,6 +43,7 @@ UNITS: dict[str, str] = {
     # mass
     "吨": "t", "t": "t", "公斤": "kg", "千克": "kg", "kg": "kg", "克": "g", "斤": "jin", "市斤": "jin",
     "吨标准煤": "tce", "吨标煤": "tce",
+    "蒸吨": "t/h",   # a boiler's steam output: tonnes of steam per hour
     # power, energy, electricity
     "瓦": "W", "千瓦": "kW", "kw": "kW", "兆瓦": "MW", "mw": "MW", "吉瓦": "GW", "gw": "GW",
     "千瓦时": "kWh", "kwh": "kWh", "度电": "kWh", "兆瓦时": "MWh", "mwh": "MWh",
@@ -69,7 +70,7 @@ _APPROX_PREFIXES = ("大约", "约合", "约为", "大概", "将近", "接近", 
 _EXACT_PREFIXES = ("合计", "总计", "累计", "共计", "共", "计", "达到", "高达", "多达", "达", "为", "是")
 _CURRENCY_PREFIXES = {"人民币": "CNY", "rmb": "CNY", "¥": "CNY", "$": "USD", "us$": "USD", "€": "EUR"}
 # qualifiers after the unit
-_APPROX_SUFFIXES = ("左右", "上下", "以上", "以下", "以内", "之内", "出头", "有余", "开外", "之间", "不等",
+_APPROX_SUFFIXES = ("及以上", "及以下", "左右", "上下", "以上", "以下", "以内", "之内", "出头", "有余", "开外", "之间", "不等",
                     "许", "多", "余")
 _EXACT_SUFFIXES = ("人民币", "整")
 # qualifiers inside the number: 6亿多, 200余万, 十来万, 十几亿
@@ -203,7 +204,7 @@ def normalize_amount(text: str) -> AmountNorm:
     while True:  # trailing qualifiers
         s, hit = _strip_affix(s, _APPROX_SUFFIXES, prefix=False)
         if hit:
-            approx, at_least = True, at_least or hit == "以上"
+            approx, at_least = True, at_least or hit in ("以上", "及以上")
             continue
         s, hit = _strip_affix(s, _EXACT_SUFFIXES, prefix=False)
         if hit:

@@ -6,7 +6,7 @@
 - a DATE does not start with the range word that leads to it (至2020年 → 2020年) nor end with one
   that leads to nothing tagged (5月12日至 → 5月12日);
 - a word that places an event before, after or within a date is not part of the DATE:
-  2012年之前, 2017年10月底前, 2012年至2017年间, 下个月内, 2018年以后 → the date alone; 日前, 年内 and
+  2012年之前, 2017年10月底前, 2012年至2017年间, 下个月内, 2018年以后, 去年全年 → the date alone; 日前, 年内 and
   N年前 (两年前, "two years ago") are date words of their own and stay;
 - digits after a year that belong to the next word are not part of it (今年56岁, 2018年119项 → 今年,
   2018年).
@@ -20,11 +20,13 @@ from .base import TaggedSpan
 RANGE_WORDS = "至到-—–~～－"
 _RANGE_GAP = re.compile(r"[ \u3000]*[至到\-—–~～－][ \u3000]*")
 # Words after a date that place something before, after or within it (longest first).
-RELATIVE_TAILS = ("之前", "以前", "之后", "以后", "期间", "前", "后", "内", "间")
+RELATIVE_TAILS = ("之前", "以前", "之后", "以后", "期间", "全年", "前", "后", "内", "间")
 # What a tail may follow to be trimmed: a point or a period of the calendar written with a number.
 _POINT_ENDS = "年月日号底末初"
 _TAIL_AFTER = {"前": "底末初日号月", "后": "底末初日号月", "内": "月", "间": "年", "之前": _POINT_ENDS,
-               "以前": _POINT_ENDS, "之后": _POINT_ENDS, "以后": _POINT_ENDS, "期间": _POINT_ENDS}
+               "以前": _POINT_ENDS, "之后": _POINT_ENDS, "以后": _POINT_ENDS, "期间": _POINT_ENDS, "全年": "年"}
+# Tails trimmed after a relative date too (下个月内, 去年全年), not only after one written with a number.
+_TAILS_AFTER_ANY = ("内", "全年")
 _YEAR_THEN_DIGITS = re.compile(r"(年)\d+$")
 _DATE_UNITS = "年月日号"
 
@@ -60,7 +62,7 @@ def date_edges(text: str, span: TaggedSpan) -> TaggedSpan:
         e -= 1
     for tail in RELATIVE_TAILS:
         head = text[s:e - len(tail)]
-        if text[s:e].endswith(tail) and len(head) >= 2 and _has_number(head):
+        if text[s:e].endswith(tail) and len(head) >= 2 and (_has_number(head) or tail in _TAILS_AFTER_ANY):
             if head[-1] in _TAIL_AFTER[tail]:
                 e -= len(tail)
             break

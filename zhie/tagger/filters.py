@@ -369,7 +369,7 @@ _LONG_DIGIT_RUN = re.compile(r"\d{9,}")
 
 def trim_number(text: str, span: TaggedSpan) -> TaggedSpan:
     """A DATE without its closing 起 or an opening list number (6、); an AMOUNT without a dangling
-    至/到 or a leading 等."""
+    至/到/及 (but with the 以下 of 及以下) or a leading 等."""
     s, e = span.start, span.end
     if span.label == "DATE":
         if e - s > 1 and text[e - 1] == "起":
@@ -378,14 +378,21 @@ def trim_number(text: str, span: TaggedSpan) -> TaggedSpan:
         if listed and listed.end() < e:
             s = listed.end()    # 6、7月20日: the 6、 numbers a list item
     elif span.label == "AMOUNT":
-        while e - s > 1 and text[e - 1] in "至到和、":
+        if text[e - 1] == "及" and text[e:e + 2] in ("以下", "以上"):
+            e += 2      # 10蒸吨及 | 以下 → 10蒸吨及以下
+        while e - s > 1 and text[e - 1] in "至到和及、":
             e -= 1
         while e - s > 1 and text[s] in "等":
             s += 1
     return span if (s, e) == (span.start, span.end) else TaggedSpan(span.label, s, e, span.score)
 
 
-_DURATION = re.compile(r"(?:\d{1,2}|[一二两三四五六七八九十几多数]+)(?:年|周|个月|天|周年)|\d+周年")
+_COUNT_OF = r"(?:\d{1,2}|[一二两三四五六七八九十几多数]+)"
+_DURATION = re.compile(
+    _COUNT_OF + r"(?:年|周|个月|天|周年)|\d+周年"
+    + "|" + _COUNT_OF + r"(?:年|周|个月|天|日)内"           # 3年内, 7日内: within a span of time
+    + "|" + _COUNT_OF + r"[—\-~～至]" + _COUNT_OF + r"年"   # 3—5年 (not 2017—2020年: years have four digits)
+    + "|半年|前" + _COUNT_OF + "秒")
 _ORDINAL = re.compile(r"第[0-9零〇一二两三四五六七八九十百]+")
 NOT_DATES = ("年度", "目前", "当前", "如今", "现在")
 

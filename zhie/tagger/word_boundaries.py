@@ -51,7 +51,7 @@ NAME_FINAL_CHARS = set("区园城港谷岛湾厂店馆院所站场局委会司�
 NUMBER_LABELS = ("DATE", "AMOUNT")
 # Words a DATE or AMOUNT span cut inside is extended to the end of.
 DATE_WORD_ENDINGS = ("月份", "日前", "年底", "年初", "年末", "月底", "月初", "月末", "中旬", "上旬", "下旬", "年代")
-AMOUNT_WORD_ENDINGS = ("左右", "以上", "以下", "之多")
+AMOUNT_WORD_ENDINGS = ("左右", "以上", "以下", "之多", "人民币")
 # Characters that end a date word (a DATE is not cut back through them) and qualifiers that open an AMOUNT.
 DATE_TERMINALS = "年月日号天底初末旬份季周时分秒前后来内间晚午"
 AMOUNT_QUALIFIERS = "约近超逾达过共合总"
