@@ -14,6 +14,12 @@ CASES = [
     ("30亿元及以上", 3000000000.0, "CNY", True),
     ("10蒸吨及以下", 10.0, "t/h", True),
     ("10万元人民币", 100000.0, "CNY", False),
+    # a number closed by 万/亿 with no unit is money; a comparison word before a bare scale bounds it
+    ("135亿", 13500000000.0, "CNY", False),
+    ("6000万左右", 60000000.0, "CNY", True),
+    ("44余万", 440000.0, "CNY", True),
+    ("超亿元", 100000000.0, "CNY", True),
+    ("近亿元", 100000000.0, "CNY", True),
     # seeds: money
     ("224.06亿元", 22406000000.0, "CNY", False),
     ("6亿多元", 600000000.0, "CNY", True),
@@ -108,6 +114,7 @@ UNKNOWN_CASES = [
     "3个月",          # durations
     "三年",
     "亿元",           # unit phrase without a number
+    "500",            # a number with neither scale nor unit
     "元",
     "大同经开区",
     "",

@@ -84,6 +84,8 @@ _SCALE_AFTER_DIGIT_RE = re.compile(r"(?<=" + _DIGIT_CLASS + r")[" + SCALE_CHARS 
 _BIG_SCALE_TAIL_RE = re.compile(r"[万亿萬億]+$")
 _HAS_BIG_SCALE_RE = re.compile(r"[万亿萬億]")
 _BARE_BIG_SCALE_RE = re.compile(r"[万亿萬億]+")
+# a number closed by 万/亿 (135亿, 6000余万, 1000多亿): with no unit written, an amount of money
+_MONEY_SCALE_END_RE = re.compile(r"[\d" + "".join(CN_DIGIT_VALUES) + r"十百千多余几][万亿萬億]+$")
 _ADJACENT_DIGITS_RE = re.compile(r"^([一二三四五六七八九])([二三四五六七八九])(?=[" + SCALE_CHARS + r"])")
 _TAG_RE = re.compile(r"<[^>]*>")
 _EDGE_PUNCT = " \t\r\n\"'“”‘’()（）[]【】《》「」,，。;；:："
@@ -186,11 +188,12 @@ def normalize_amount(text: str) -> AmountNorm:
     """Normalise an AMOUNT span; ``UNKNOWN`` (all None/False) when it is not money or a measure."""
     s = _clean(text or "")
     approx = False
+    bounded = False  # a comparison word before the number (超, 近, 逾): 超亿元 is about one of the scale
     currency: str | None = None
     while True:  # leading qualifiers and currency marks, in any order
         s, hit = _strip_affix(s, _APPROX_PREFIXES, prefix=True)
         if hit:
-            approx = True
+            approx = bounded = True
             continue
         s, hit = _strip_affix(s, _EXACT_PREFIXES, prefix=True)
         if hit:
@@ -214,9 +217,11 @@ def normalize_amount(text: str) -> AmountNorm:
 
     number, unit = _split_unit(s)
     if unit is None:
-        if currency is None:
+        if currency is None and not _MONEY_SCALE_END_RE.search(s):
             return UNKNOWN
-        unit = currency  # 人民币5亿, ¥500
+        # 人民币5亿, ¥500; and a number closed by 万 or 亿 with no unit at all (投资135亿, 6000万左右) is
+        # money: an AMOUNT is money or a quantity with its unit of measure (SCHEMA)
+        unit = currency or "CNY"
     number, hit = _strip_affix(number, ("多", "余"), prefix=False)  # 15亿多元 -> handled inside too
     approx = approx or bool(hit)
     if _VAGUE_NUMBER_RE.match(number):
@@ -225,7 +230,7 @@ def normalize_amount(text: str) -> AmountNorm:
             return AmountNorm(float(value), unit, True) if value is not None else UNKNOWN
         return AmountNorm(None, unit, True)  # 数亿元, 几十万吨: magnitude only
     if _BARE_BIG_SCALE_RE.fullmatch(number):
-        if at_least:  # 亿元以上: at least one of the scale, like 上亿元
+        if at_least or bounded:  # 亿元以上, 超亿元, 近亿元: about one of the scale, like 上亿元
             value = parse_number("一" + number)
             return AmountNorm(float(value), unit, True) if value is not None else UNKNOWN
         return UNKNOWN  # 亿元, 万元: a unit phrase, no number
