@@ -93,12 +93,16 @@ CASES = [
     ("7月1日", "2023-06-20", "2022-07-01"),
     ("12日", "2023-06-20", "2023-06-12"),
     ("25日", "2023-01-10", "2022-12-25"),
+    ("2024年4月30", DOC, "2024-04-30"),      # 日 left out
+    ("18.01.2018", DOC, "2018-01-18"),      # day first
     # long tail through jionlp
     pytest.param("春节", DOC, "2023-01-22", marks=needs_jionlp),
     pytest.param("国庆节", DOC, "2023-10-01", marks=needs_jionlp),
 ]
 
 UNRESOLVABLE = [
+    ("一年来", DOC),
+    ("7年来", DOC),
     ("近日", DOC),
     ("近期", DOC),
     ("近年来", DOC),

@@ -49,9 +49,13 @@ _RANGE_SEPARATORS = ("——", "—", "–", "-", "~", "至", "到")
 
 _YEAR_RE = re.compile(r"(?:(?P<y>\d{4})年?度?|(?P<ry>" + "|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True))
                       + r")度?)")
+# N年来, 5个月来: a span of time up to now whose start the text does not give (like 近3年来)
+_SPAN_SINCE_RE = re.compile(r"(?:\d{1,2}|[一二两三四五六七八九十几]+)(?:年|个月)(?:以)?来")
+# a European day-first date, as some pages print it: 18.01.2018
+_DAY_FIRST_RE = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})")
 _DOTTED_RE = re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})(?:[-./](?P<d>\d{1,2})日?)?")
 _DEKADS = r"上中旬|中下旬|上旬|中旬|下旬"
-_MONTH_RE = re.compile(r"(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?(?P<edge>" + _DEKADS + r"|初|中|底|末)?")
+_MONTH_RE = re.compile(r"(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})(?:[日号]|$))?(?P<edge>" + _DEKADS + r"|初|中|底|末)?")
 _DAY_RE = re.compile(r"(?P<d>\d{1,2})[日号]")
 _QUARTER_RE = re.compile(r"(?:第?(?P<q>[1-4])季度|[Qq](?P<qq>[1-4]))(?P<edge>初|末|底)?")
 _FIRST_QUARTERS_RE = re.compile(r"前(?P<n>[1-4])个?季度")
@@ -185,6 +189,9 @@ def _parse_single(s: str, doc: dt.date | None) -> _Expr:
         if doc is None:
             return _Expr()  # recognised, unresolvable
         return _Expr(fixed=doc + dt.timedelta(days=_RELATIVE_DAYS[s]))
+    day_first = _DAY_FIRST_RE.fullmatch(s)
+    if day_first and 1 <= int(day_first["m"]) <= 12:
+        return _Expr(year=int(day_first["y"]), month=int(day_first["m"]), day=int(day_first["d"]))
     dotted = _DOTTED_RE.fullmatch(s)
     if dotted:
         year, month = int(dotted["y"]), int(dotted["m"])
@@ -505,7 +512,7 @@ def normalize_date(text: str, doc_date: str | None = None, upcoming: bool = Fals
 
 def _normalize(text: str, doc: dt.date | None) -> str | None:
     s = _clean(text or "")
-    if not s or s in VAGUE or s.startswith(("近", "日前") + _STORY_PREFIXES):
+    if not s or s in VAGUE or s.startswith(("近", "日前") + _STORY_PREFIXES) or _SPAN_SINCE_RE.fullmatch(s):
         return None
     try:
         return _own(s, doc)
