@@ -123,6 +123,7 @@ class _Expr:
     months: tuple[int, int] | None = None   # a run of months in the year: halves, quarters, 年底
     dekads: tuple[int, int] | None = None   # 上旬 (1, 1), 中旬 (2, 2), 下旬 (3, 3), 中下旬 (2, 3)
     fixed: dt.date | None = None            # fully resolved already (今天, 2022-12-09)
+    completed: bool = False                 # 前11个月, 前三季度: a run of months already over
 
     @property
     def month_day_only(self) -> bool:
@@ -230,11 +231,11 @@ def _parse_single(s: str, doc: dt.date | None) -> _Expr:
         return expr
     match = _FIRST_QUARTERS_RE.fullmatch(rest)
     if match:
-        expr.months = (1, 3 * int(match["n"]))
+        expr.months, expr.completed = (1, 3 * int(match["n"])), True
         return expr
     match = _FIRST_MONTHS_RE.fullmatch(rest)
     if match and 1 <= int(match["n"]) <= 12:
-        expr.months = (1, int(match["n"]))
+        expr.months, expr.completed = (1, int(match["n"])), True
         return expr
     match = _MONTH_RE.fullmatch(rest)
     if match:
@@ -324,6 +325,8 @@ def _resolve(expr: _Expr, doc: dt.date | None) -> _Span | None:
             return None
         if expr.month_day_only:
             year, month = _recent_year(expr, doc)
+        elif expr.completed and expr.months is not None and expr.months[1] >= doc.month and not _UPCOMING.get():
+            year = doc.year - 1   # 前11个月 reported in January: last year's first eleven months
         else:
             year = doc.year
     if expr.months is not None:
