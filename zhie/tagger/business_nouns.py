@@ -6,7 +6,7 @@ but the tagger, trained on few of them, leaves them untagged or stops before the
 
 - a COMPANY span that ends right before one takes it;
 - an untagged name right before one is a COMPANY: the words back to the clause's start or the words
-  leading into it (word_boundaries.name_start), two to twelve characters that read as a name (a
+  leading into it (word_boundaries.name_before), two to twelve characters that read as a name (a
   proper name, a place, characters jieba does not join into words: company_heads.reads_as_name) and
   are no count (一家酒店) — 五星级酒店 and 入住酒店 name no hotel.
 """
@@ -16,13 +16,12 @@ import re
 
 from .base import TaggedSpan
 from .company_heads import reads_as_name
-from .word_boundaries import name_start
+from .word_boundaries import name_before
 
 BUSINESS_NOUNS = ("大酒店", "酒店", "宾馆", "大饭店", "饭店", "度假村")
 _NOUN_RE = re.compile("|".join(sorted(BUSINESS_NOUNS, key=len, reverse=True)))
 NAME_CHARS = (2, 12)
 NOUN_SCORE = 0.6
-_CLAUSE_BREAK = "，。；：！？,.;:!?、\n“”\"'‘’《》「」『』()（）[]【】〔〕 \u3000\t"
 _COUNT = re.compile(r"^(?:[0-9一二两三四五六七八九十百千几数多每这那该此本其各某]+[家个座所])|星级|五星|四星|三星")
 
 
@@ -46,10 +45,8 @@ def business_names(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
                 out[k] = TaggedSpan("COMPANY", out[k].start, b, out[k].score)
                 taken[a:b] = b"\x01" * (b - a)
             continue
-        s = a
-        while s > 0 and not taken[s - 1] and text[s - 1] not in _CLAUSE_BREAK and a - s < NAME_CHARS[1] + 6:
-            s -= 1
-        s += name_start(text[s:a])
+        limit = max((sp.end for sp in out + added if sp.end <= a), default=0)
+        s = name_before(text, a, limit, NAME_CHARS[1] + 6)
         name = text[s:a]
         if NAME_CHARS[0] <= len(name) <= NAME_CHARS[1] and reads_as_name(name) and not _COUNT.search(name):
             added.append(TaggedSpan("COMPANY", s, b, NOUN_SCORE))

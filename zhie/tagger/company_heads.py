@@ -7,8 +7,8 @@ common words of jieba's dictionary that are no proper names, or place names) nam
 itself. When the words right before it, in the same clause, are a name, the span starts there:
 
 - it takes the untagged words written before it back to the clause's start, the end of the words
-  that lead into the noun phrase (与, 将, 对, 吸引了: ``lead_in_length``) or a function character
-  (的, 将, 在), and at most ``MAX_HEAD_CHARS`` characters;
+  that lead into the noun phrase (与, 将, 对, 吸引了) or a function character (的, 将, 在), and at most
+  ``MAX_HEAD_CHARS`` characters (``word_boundaries.name_before``);
 - a ZONE, COMPANY, ORG or PROJECT span touching it is absorbed (瓮安县工业园区 + 投资开发有限责任公司
   is one company), and so is any name span those words reach; any other span stops it;
 - what it takes must hold two characters or more, read as a name (a proper name, a place, a mask 某 or
@@ -18,18 +18,17 @@ from __future__ import annotations
 
 import re
 
+from . import consistency
 from .base import TaggedSpan
-from .word_boundaries import is_place_word, name_start, word_frequency, words_with_pos
+from .word_boundaries import is_place_word, name_before, word_frequency, words_with_pos
 
-# Legal forms a company name may end in, longest first.
-LEGAL_FORMS = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司", "集团公司",
-               "股份公司", "分公司", "总公司", "公司", "集团")
+# Legal forms a company name may end in (the short-form rule's, and a branch's 分公司), longest first.
+LEGAL_FORMS = tuple(sorted(set(consistency.LEGAL_FORMS) | {"分公司"}, key=len, reverse=True))
 # A word this frequent in jieba's dictionary and tagged no proper name is a common (trade) word.
 TRADE_WORD_FREQ = 300
 _PROPER_POS = ("nr", "nz", "nt", "nrt")
 HEAD_LABELS = {"ZONE", "COMPANY", "ORG", "PROJECT"}
 MAX_HEAD_CHARS = 12
-_CLAUSE_BREAK = "，。；：！？,.;:!?、\n“”\"'‘’《》「」『』()（）[]【】〔〕 \u3000\t"
 _COUNT = re.compile(r"^[0-9一二两三四五六七八九十百千万几数多每这那该此本其各某][家个批所座只]")
 
 
@@ -71,10 +70,7 @@ def _head_start(text: str, spans: list[TaggedSpan], k: int) -> int | None:
     while True:
         prev = spans[j] if j >= 0 else None
         limit = prev.end if prev is not None else 0
-        b = a
-        while b > limit and text[b - 1] not in _CLAUSE_BREAK and start - b < MAX_HEAD_CHARS:
-            b -= 1
-        b += name_start(text[b:a])
+        b = name_before(text, a, limit, MAX_HEAD_CHARS - (start - a))
         if (b == limit and prev is not None and prev.label in HEAD_LABELS
                 and start - prev.start <= MAX_HEAD_CHARS + 8):
             a, j = prev.start, j - 1   # a name span touching the words before is part of the name

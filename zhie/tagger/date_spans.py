@@ -18,7 +18,7 @@ import re
 from .base import TaggedSpan
 
 RANGE_WORDS = "至到-—–~～－"
-_RANGE_GAP = re.compile(r"[ \u3000]*[至到\-—–~～－][ \u3000]*")
+_RANGE_GAP = re.compile(r"[ \u3000]*[" + re.escape(RANGE_WORDS) + r"][ \u3000]*")
 # Words after a date that place something before, after or within it (longest first).
 RELATIVE_TAILS = ("之前", "以前", "之后", "以后", "期间", "全年", "前", "后", "内", "间")
 # What a tail may follow to be trimmed: a point or a period of the calendar written with a number.

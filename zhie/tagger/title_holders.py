@@ -7,7 +7,7 @@ leaves many of these companies untagged (某某网络副总裁, 某某店店长)
 COMPANY when it is:
 
 - the untagged words written right before the TITLE, back to the clause's start or the words that
-  lead into the name (word_boundaries.name_start), of two to twelve characters;
+  lead into the name (word_boundaries.name_before), of two to twelve characters;
 - no generic noun (公司, 该公司, 集团), no common word or place of jieba's dictionary alone, and
   not a person's name (jieba's nr of two or three characters: 张三董事长 names a person).
 
@@ -18,20 +18,21 @@ from __future__ import annotations
 
 from .base import TaggedSpan
 from .company_heads import reads_as_name
-from .word_boundaries import is_place_word, name_start, word_frequency, words_with_pos
+from .word_boundaries import is_place_word, name_before, word_frequency, words_with_pos
 
 BUSINESS_TITLES = ("董事长", "总经理", "总裁", "店长", "厂长", "首席执行官", "CEO")
 _TITLE_PREFIXES = ("", "副", "常务副", "执行")
+# Every business title with its prefixes, the longer prefix first for each title (常务副总经理 before 副总经理).
+_BUSINESS_HEADS = tuple(p + t for t in BUSINESS_TITLES for p in sorted(_TITLE_PREFIXES, key=len, reverse=True))
 HOLDER_CHARS = (2, 12)
 HOLDER_SCORE = 0.6
-_CLAUSE_BREAK = "，。；：！？,.;:!?、\n“”\"'‘’《》「」『』()（）[]【】〔〕 \u3000\t"
 GENERIC_HOLDERS = ("公司", "该公司", "本公司", "集团", "该集团", "企业", "该企业", "其", "总公司", "分公司", "子公司",
                    "集团公司", "母公司", "合资公司", "原", "现", "前")
 COMMON_WORD_FREQ = 500
 
 
 def _is_business_title(title: str) -> bool:
-    return any(title.startswith(p + t) for p in _TITLE_PREFIXES for t in BUSINESS_TITLES)
+    return title.startswith(_BUSINESS_HEADS)
 
 
 def _is_person(name: str) -> bool:
@@ -50,8 +51,7 @@ def _split_joined(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     out = []
     for span in spans:
         title = text[span.start:span.end]
-        head = next((p + t for t in BUSINESS_TITLES for p in sorted(_TITLE_PREFIXES, key=len, reverse=True)
-                     if title.endswith(p + t)), None) if span.label == "TITLE" else None
+        head = next((h for h in _BUSINESS_HEADS if title.endswith(h)), None) if span.label == "TITLE" else None
         prefix = title[:-len(head)] if head else ""
         if (HOLDER_CHARS[0] <= len(prefix) <= HOLDER_CHARS[1] and not prefix.endswith(_UNIT_ENDINGS)
                 and not any(w in prefix for w in _TITLE_WORDS) and prefix not in GENERIC_HOLDERS
@@ -74,10 +74,7 @@ def title_holders(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
         limit = spans[k - 1].end if k > 0 else 0
         if limit == span.start:
             continue                    # a name (or another title) is tagged right before it
-        a = span.start
-        while a > limit and text[a - 1] not in _CLAUSE_BREAK and span.start - a < HOLDER_CHARS[1] + 6:
-            a -= 1
-        a += name_start(text[a:span.start])
+        a = name_before(text, span.start, limit, HOLDER_CHARS[1] + 6)
         name = text[a:span.start]
         if not HOLDER_CHARS[0] <= len(name) <= HOLDER_CHARS[1] or name in GENERIC_HOLDERS:
             continue

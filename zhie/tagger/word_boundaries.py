@@ -271,26 +271,37 @@ def _pos_tagger():
     return jieba.posseg.POSTokenizer(_segmenter())
 
 
-def lead_in_length(phrase: str, keep: int = 2) -> int:
+def _leads_in(word: str, pos: str) -> bool:
+    """``word`` (tagged ``pos``) leads into a noun phrase: see ``lead_in_length``; 某, the mask of a
+    name (温州某, 某某), is no pronoun leading into one."""
+    if set(word) == {"某"}:
+        return False
+    return pos.startswith(_LEAD_IN_POS) if len(word) >= 2 else pos.startswith(_ONE_CHAR_LEAD_IN_POS)
+
+
+def _particles_after(words, k: int) -> int:
+    """How many one-character particles (了, 的) follow the ``k``-th of ``words`` (word, pos) pairs."""
+    n = 0
+    for word, pos in words[k + 1:]:
+        if len(word) == 1 and pos.startswith("u"):
+            n += 1
+        else:
+            break
+    return n
+
+
+def lead_in_length(phrase: str) -> int:
     """How many characters of ``phrase`` lead into the noun phrase that ends it (吸引了某某 → 3,
     园区已入驻某某 → 5, 他在某某 → 2): up to the end of its last word that jieba tags as a verb, time
     word, conjunction, pronoun, preposition, adverb or set phrase (of one character only a
-    preposition or a pronoun), with ``keep`` characters or more left after it (two: a name), and
-    of the one-character particles (了, 的) right after it.  某 (a name's mask) leads into nothing."""
+    preposition or a pronoun), with two characters or more left after it, and of the
+    one-character particles (了, 的) right after it.  某 (a name's mask) leads into nothing."""
     n, pos_ = 0, 0
-    words = list(_pos_tagger().cut(phrase, HMM=False))
+    words = words_with_pos(phrase)
     for k, (word, pos) in enumerate(words):
         pos_ += len(word)
-        if set(word) == {"某"}:
-            continue    # the mask of a name (温州某, 某某), not a pronoun leading into one
-        if len(phrase) - pos_ >= keep and (pos.startswith(_LEAD_IN_POS) if len(word) >= 2
-                                        else pos.startswith(_ONE_CHAR_LEAD_IN_POS)):
-            n = pos_
-            for nxt, nxt_pos in words[k + 1:]:
-                if len(nxt) == 1 and nxt_pos.startswith("u"):
-                    n += 1
-                else:
-                    break
+        if len(phrase) - pos_ >= 2 and _leads_in(word, pos):
+            n = pos_ + _particles_after(words, k)
     return n
 
 
@@ -317,15 +328,23 @@ def name_start(piece: str) -> int:
         pos += len(word)
         if len(word) == 1 and word in _BEFORE_NAME_STOPS:
             cut = pos
-        elif set(word) == {"某"}:
-            continue
-        elif (tag.startswith(_LEAD_IN_POS) if len(word) >= 2 else tag.startswith(_ONE_CHAR_LEAD_IN_POS)):
+        elif _leads_in(word, tag):
             if tag.startswith(_NAME_FINAL_POS) and k == len(words) - 1:
                 continue    # a time word or set phrase right before the name is part of it (某某假日 + 酒店)
-            cut = pos
-            for nxt, nxt_tag in words[k + 1:]:
-                if len(nxt) == 1 and nxt_tag.startswith("u"):
-                    cut += 1
-                else:
-                    break
+            cut = pos + _particles_after(words, k)
     return cut
+
+
+# Where the words before a name stop, whatever leads into them: clause punctuation, quotes, brackets
+# and spaces.
+CLAUSE_BREAKS = "，。；：！？,.;:!?、\n“”\"'‘’《》「」『』()（）[]【】〔〕 \u3000\t"
+
+
+def name_before(text: str, end: int, limit: int, reach: int) -> int:
+    """Where the name written right before ``end`` starts: back over the characters that are no
+    clause break, never before ``limit`` (the end of the span before) and at most ``reach`` of them,
+    then after the words that lead into it (``name_start``).  ``end`` when no name is written there."""
+    a = end
+    while a > limit and text[a - 1] not in CLAUSE_BREAKS and end - a < reach:
+        a -= 1
+    return a + name_start(text[a:end])
