@@ -12,7 +12,7 @@ from zhie.normalize.numerals import parse_number
 CASES = [
     # news-wire: bounds written with 及, boiler capacity in steam tonnes per hour
     ("30亿元及以上", 3000000000.0, "CNY", True),
-    ("10蒸吨及以下", 10.0, "t/h", True),
+    ("20蒸吨及以下", 20.0, "t/h", True),
     ("10万元人民币", 100000.0, "CNY", False),
     # a number closed by 万/亿 with no unit is money; a comparison word before a bare scale bounds it
     ("135亿", 13500000000.0, "CNY", False),

@@ -162,7 +162,7 @@ def test_a_dangling_range_word_leaves_an_amount():
 
 
 def test_a_company_span_of_trade_words_starts_at_the_name_before_it():
-    text = "会上，园区与恒泰联盟控股股份有限公司签约。项目启动后，将台州某铸造有限公司厂房纳入改造范围。"
+    text = "会上，园区与恒泰联盟控股股份有限公司签约。项目启动后，将台州某铸造有限公司旧厂房列入改造范围。"
     got = apply_filters(text, spans_of(text, ("ORG", "恒泰"), ("COMPANY", "控股股份有限公司"),
                                        ("COMPANY", "铸造有限公司")))
     assert surfaces(text, got) == [("COMPANY", "恒泰联盟控股股份有限公司"), ("COMPANY", "台州某铸造有限公司")]
@@ -175,101 +175,101 @@ def test_a_company_span_with_a_name_or_a_count_before_it_is_kept():
 
 
 def test_a_zone_named_after_two_places_joined_by_a_dash_is_one_name():
-    text = "成员单位、奎屯-独山子经济技术开发区企业党委参加。推进中国老挝磨憨—磨丁经济合作区建设。2019-青山经济开发区"
-    got = apply_filters(text, spans_of(text, ("ZONE", "独山子经济技术开发区"), ("ZONE", "磨丁经济合作区"),
+    text = "成员单位、青山-白石经济技术开发区企业党委参加。推进中国越南红河—绿岭经济合作区建设。2019-青山经济开发区"
+    got = apply_filters(text, spans_of(text, ("ZONE", "白石经济技术开发区"), ("ZONE", "绿岭经济合作区"),
                                        ("ZONE", "青山经济开发区")))
-    assert surfaces(text, got) == [("ZONE", "奎屯-独山子经济技术开发区"), ("ZONE", "中国老挝磨憨—磨丁经济合作区"),
+    assert surfaces(text, got) == [("ZONE", "青山-白石经济技术开发区"), ("ZONE", "中国越南红河—绿岭经济合作区"),
                                    ("ZONE", "青山经济开发区")]
 
 
 def test_a_name_does_not_end_in_a_function_word_of_its_own():
-    text = "董事长是万和的创始人，希望圣贤庄园能依托电商发展。"
-    got = apply_filters(text, spans_of(text, ("COMPANY", "万和的"), ("COMPANY", "圣贤庄园能")))
-    assert surfaces(text, got) == [("COMPANY", "万和"), ("COMPANY", "圣贤庄园")]
+    text = "董事长是宏和的创始人，希望青禾庄园能依托电商发展。"
+    got = apply_filters(text, spans_of(text, ("COMPANY", "宏和的"), ("COMPANY", "青禾庄园能")))
+    assert surfaces(text, got) == [("COMPANY", "宏和"), ("COMPANY", "青禾庄园")]
 
 
 def test_a_range_of_dates_is_one_date_with_its_interval_norm():
     from zhie.normalize import normalize_date
 
-    text = "2012年至2017年间，他任局长。5月12日至5月15日，招聘会举行。6月25日~27日，两地协调。"
-    got = apply_filters(text, spans_of(text, ("DATE", "2012年至"), ("DATE", "2017年间"), ("DATE", "5月12日至"),
-                                       ("DATE", "5月15日"), ("DATE", "6月25日"), ("DATE", "27日")))
-    assert surfaces(text, got) == [("DATE", "2012年至2017年"), ("DATE", "5月12日至5月15日"), ("DATE", "6月25日~27日")]
-    assert normalize_date("2012年至2017年", "2019-06-01") == "2012/2017"
+    text = "2013年至2016年间，他任主任。4月11日至4月14日，展会举行。7月2日~5日，两地对接。"
+    got = apply_filters(text, spans_of(text, ("DATE", "2013年至"), ("DATE", "2016年间"), ("DATE", "4月11日至"),
+                                       ("DATE", "4月14日"), ("DATE", "7月2日"), ("DATE", "5日")))
+    assert surfaces(text, got) == [("DATE", "2013年至2016年"), ("DATE", "4月11日至4月14日"), ("DATE", "7月2日~5日")]
+    assert normalize_date("2013年至2016年", "2019-06-01") == "2013/2016"
 
 
 def test_a_date_leaves_out_the_words_placing_things_before_or_within_it():
-    text = "至2020年将建成。2017年10月底前完成，2012年之前已建，两年前试水，日前召开，10月1日前交付。"
-    got = apply_filters(text, spans_of(text, ("DATE", "至2020年"), ("DATE", "2017年10月底前"), ("DATE", "2012年之前"),
+    text = "至2021年将建成。2016年9月底前完成，2011年之前已建，两年前试水，日前召开，10月1日前交付。"
+    got = apply_filters(text, spans_of(text, ("DATE", "至2021年"), ("DATE", "2016年9月底前"), ("DATE", "2011年之前"),
                                        ("DATE", "两年前"), ("DATE", "日前"), ("DATE", "10月1日前")))
-    assert surfaces(text, got) == [("DATE", "2020年"), ("DATE", "2017年10月底"), ("DATE", "2012年"),
+    assert surfaces(text, got) == [("DATE", "2021年"), ("DATE", "2016年9月底"), ("DATE", "2011年"),
                                    ("DATE", "两年前"), ("DATE", "日前"), ("DATE", "10月1日")]
 
 
 def test_a_day_in_digits_takes_its_hao_and_a_year_leaves_the_next_words_digits():
-    text = "1月21号凌晨，警方出动。今年56岁的蔡某来到园区。"
-    got = apply_filters(text, spans_of(text, ("DATE", "1月21"), ("DATE", "今年56")))
-    assert surfaces(text, got) == [("DATE", "1月21号凌晨"), ("DATE", "今年")]
+    text = "3月12号凌晨，工人进场。今年48岁的张某来到园区。"
+    got = apply_filters(text, spans_of(text, ("DATE", "3月12"), ("DATE", "今年48")))
+    assert surfaces(text, got) == [("DATE", "3月12号凌晨"), ("DATE", "今年")]
 
 
 def test_a_surname_with_a_title_is_no_name_and_a_rate_is_no_amount():
-    text = ("侯书记指出，要加快建设。谢董介绍了情况。主线设计速度为80km/h，路网密度提高至5.9千米/平方千米，"
+    text = ("马书记指出，要加快建设。林董介绍了情况。设计速度为60km/h，路网密度达到6.2千米/平方千米，"
             "新建1.5万m<sup>2</sup>厂房和30万吨/年加氢装置。")
-    got = apply_filters(text, spans_of(text, ("OFFICIAL", "侯书记"), ("OFFICIAL", "谢董"), ("AMOUNT", "80km/h"),
-                                       ("AMOUNT", "5.9千米"), ("AMOUNT", "1.5万m<sup>2</sup>"), ("AMOUNT", "30万吨")))
+    got = apply_filters(text, spans_of(text, ("OFFICIAL", "马书记"), ("OFFICIAL", "林董"), ("AMOUNT", "60km/h"),
+                                       ("AMOUNT", "6.2千米"), ("AMOUNT", "1.5万m<sup>2</sup>"), ("AMOUNT", "30万吨")))
     assert surfaces(text, got) == [("AMOUNT", "1.5万m<sup>2</sup>"), ("AMOUNT", "30万吨")]
 
 
 def test_a_relative_date_cut_inside_a_word_takes_the_word():
-    text = "党工委成立一年来，成效明显。这些年，贵阳飞速发展。近两年却逐步淡出。改革开放40年来，国企改革。"
+    text = "管委会组建一年来，成效明显。这些年，园区飞速发展。近两年逐步转型。园区设立40年来，产业升级。"
     got = apply_filters(text, spans_of(text, ("DATE", "年来"), ("DATE", "些年"), ("DATE", "近两"), ("DATE", "40")))
     assert surfaces(text, got) == [("DATE", "一年来"), ("DATE", "这些年"), ("DATE", "近两年"), ("DATE", "40年来")]
 
 
 def test_a_company_named_before_a_business_title_is_a_company():
-    text = "据东南青年汇同心店店长董良琴介绍，市场部经理和该公司董事长都到场。奥维科技副总裁郭梅德表示，项目进展顺利。"
-    got = apply_filters(text, spans_of(text, ("TITLE", "东南青年汇同心店店长"), ("OFFICIAL", "董良琴"),
+    text = "据西江青年汇南门店店长林晓琴介绍，市场部经理和该公司董事长都到场。奥维科技副总裁周明德表示，项目进展顺利。"
+    got = apply_filters(text, spans_of(text, ("TITLE", "西江青年汇南门店店长"), ("OFFICIAL", "林晓琴"),
                                        ("TITLE", "市场部经理"), ("TITLE", "董事长"), ("TITLE", "副总裁"),
-                                       ("OFFICIAL", "郭梅德")))
-    assert surfaces(text, got) == [("COMPANY", "东南青年汇同心店"), ("TITLE", "店长"), ("OFFICIAL", "董良琴"),
+                                       ("OFFICIAL", "周明德")))
+    assert surfaces(text, got) == [("COMPANY", "西江青年汇南门店"), ("TITLE", "店长"), ("OFFICIAL", "林晓琴"),
                                    ("TITLE", "市场部经理"), ("TITLE", "董事长"), ("COMPANY", "奥维科技"),
-                                   ("TITLE", "副总裁"), ("OFFICIAL", "郭梅德")]
+                                   ("TITLE", "副总裁"), ("OFFICIAL", "周明德")]
 
 
 def test_a_name_written_with_a_business_noun_is_a_company():
-    text = "签约仪式在南山皇冠假日酒店举办。孩子们前往千龙湖生态旅游度假村露营。他入住酒店，住进县城一家酒店和五星级酒店。"
-    got = apply_filters(text, spans_of(text, ("COMPANY", "千龙湖生态旅游")))
-    assert surfaces(text, got) == [("COMPANY", "南山皇冠假日酒店"), ("COMPANY", "千龙湖生态旅游度假村")]
+    text = "签约仪式在青湖山水假日酒店举办。孩子们前往白鹭湖生态旅游度假村露营。他入住酒店，住进县城一家酒店和五星级酒店。"
+    got = apply_filters(text, spans_of(text, ("COMPANY", "白鹭湖生态旅游")))
+    assert surfaces(text, got) == [("COMPANY", "青湖山水假日酒店"), ("COMPANY", "白鹭湖生态旅游度假村")]
 
 
 def test_a_photo_credit_is_no_official():
-    text = "图为项目现场。 杨志雄 摄\n调研中，王立伟摄影留念。"
-    got = apply_filters(text, spans_of(text, ("OFFICIAL", "杨志雄"), ("OFFICIAL", "王立伟")))
-    assert surfaces(text, got) == [("OFFICIAL", "王立伟")]
+    text = "图为项目现场。 李明远 摄\n调研中，王建平摄影留念。"
+    got = apply_filters(text, spans_of(text, ("OFFICIAL", "李明远"), ("OFFICIAL", "王建平")))
+    assert surfaces(text, got) == [("OFFICIAL", "王建平")]
 
 
 def test_a_frequent_word_that_names_no_one_is_no_official():
-    text = "要坚持以扶贫开发重要战略思想为指引。院政务微博周一发布。海生主持会议。"
+    text = "要把扶贫开发工作抓实抓细。市政务微博周一发布消息。海生主持会议。"
     got = apply_filters(text, spans_of(text, ("OFFICIAL", "扶贫"), ("OFFICIAL", "周一"), ("OFFICIAL", "海生")))
     assert surfaces(text, got) == [("OFFICIAL", "海生")]
 
 
 def test_years_of_history_are_no_date():
-    text = "襄阳拥有2800多年历史，博物馆展现3000年前春秋历史，项目2019年前完成。"
-    got = apply_filters(text, spans_of(text, ("DATE", "2800"), ("DATE", "3000年"), ("DATE", "2019年")))
+    text = "古城拥有2600多年历史，遗址展现4000年前先民生活，项目2019年前完成。"
+    got = apply_filters(text, spans_of(text, ("DATE", "2600"), ("DATE", "4000年"), ("DATE", "2019年")))
     assert surfaces(text, got) == [("DATE", "2019年")]
 
 
 def test_a_company_span_ends_at_its_legal_form_before_common_words():
-    text = "将导入江西省电子集团超导、光电等项目，由中国银行股份有限公司山西省分行提供贷款。"
-    got = apply_filters(text, spans_of(text, ("COMPANY", "江西省电子集团超导"), ("COMPANY", "中国银行股份有限公司山西省分行")))
-    assert surfaces(text, got) == [("COMPANY", "江西省电子集团"), ("COMPANY", "中国银行股份有限公司山西省分行")]
+    text = "将导入云湖电子集团芯片、光电等项目，由青禾银行股份有限公司湖北省分行提供贷款。"
+    got = apply_filters(text, spans_of(text, ("COMPANY", "云湖电子集团芯片"), ("COMPANY", "青禾银行股份有限公司湖北省分行")))
+    assert surfaces(text, got) == [("COMPANY", "云湖电子集团"), ("COMPANY", "青禾银行股份有限公司湖北省分行")]
 
 
 def test_spans_of_time_are_no_date_and_an_amount_keeps_its_bound_and_currency():
-    text = "原则上3年内完成，请在7日内联系，通过3—5年的努力，仅半年就盈利，上半年完成，是去年全年的2倍。奖励10万元人民币，10蒸吨及以下的锅炉。"
-    got = apply_filters(text, spans_of(text, ("DATE", "3年内"), ("DATE", "7日内"), ("DATE", "3—5年"), ("DATE", "半年"),
-                                       ("DATE", "上半年"), ("DATE", "去年全年"), ("AMOUNT", "10万元人民"),
-                                       ("AMOUNT", "10蒸吨及")))
-    assert surfaces(text, got) == [("DATE", "上半年"), ("DATE", "去年"), ("AMOUNT", "10万元人民币"),
-                                   ("AMOUNT", "10蒸吨及以下")]
+    text = "原则上4年内完成，请在5日内回复，经过2—4年的建设，仅半年就盈利，上半年完成，是去年全年的3倍。奖励20万元人民币，20蒸吨及以下的锅炉。"
+    got = apply_filters(text, spans_of(text, ("DATE", "4年内"), ("DATE", "5日内"), ("DATE", "2—4年"), ("DATE", "半年"),
+                                       ("DATE", "上半年"), ("DATE", "去年全年"), ("AMOUNT", "20万元人民"),
+                                       ("AMOUNT", "20蒸吨及")))
+    assert surfaces(text, got) == [("DATE", "上半年"), ("DATE", "去年"), ("AMOUNT", "20万元人民币"),
+                                   ("AMOUNT", "20蒸吨及以下")]

@@ -1,6 +1,6 @@
 """A name written with a business noun (某某大酒店, 某某度假村) is a COMPANY (GUIDELINES §10.44).
 
-Hotels and resorts are companies in every gold part (某某皇冠假日酒店, 某某国际大酒店, 某某生态旅游度假村),
+Hotels and resorts are companies in every gold part (某某山水假日酒店, 某某国际大酒店, 某某生态旅游度假村),
 but the tagger, trained on few of them, leaves them untagged or stops before the noun (某某生态旅游 +
 度假村).  Like a legal form (``company_names``), the business noun belongs to the name before it:
 

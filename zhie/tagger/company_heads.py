@@ -1,7 +1,7 @@
 """A company span with no name of its own takes the name written right before it (GUIDELINES §10.41).
 
 The character tagger sometimes starts a company's span after its name and tags only the trade words
-and the legal form: 晋商联盟[控股股份有限公司], 温州某[铸造有限公司], 瓮安县工业园区投资[开发有限责任公司].
+and the legal form: 恒泰联盟[控股股份有限公司], 台州某[铸造有限公司], 青山县工业园区投资[开发有限责任公司].
 A span whose words before the legal form are all trade words or places (控股股份, 铸造, 地产镇江:
 common words of jieba's dictionary that are no proper names, or place names) names no company by
 itself. When the words right before it, in the same clause, are a name, the span starts there:
@@ -9,10 +9,10 @@ itself. When the words right before it, in the same clause, are a name, the span
 - it takes the untagged words written before it back to the clause's start, the end of the words
   that lead into the noun phrase (与, 将, 对, 吸引了) or a function character (的, 将, 在), and at most
   ``MAX_HEAD_CHARS`` characters (``word_boundaries.name_before``);
-- a ZONE, COMPANY, ORG or PROJECT span touching it is absorbed (瓮安县工业园区 + 投资开发有限责任公司
+- a ZONE, COMPANY, ORG or PROJECT span touching it is absorbed (青山县工业园区 + 投资开发有限责任公司
   is one company), and so is any name span those words reach; any other span stops it;
 - what it takes must hold two characters or more, read as a name (a proper name, a place, a mask 某 or
-  characters jieba does not join into words) and be no count (一家科技公司 and 核准 + 招商证券股份有限公司 stay).
+  characters jieba does not join into words) and be no count (一家科技公司 and 核准 + 某某证券股份有限公司 stay).
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def has_no_name(name: str) -> bool:
 def reads_as_name(words: str) -> bool:
     """``words`` hold a name: a word jieba tags as a person, place, organisation or other proper name
     (华为, 温州), an abbreviation (联盟), a mask (某) or a name it splits into single characters (晋, 恒)
-    — not only common words (关于核准 + 招商证券股份有限公司 takes nothing)."""
+    — not only common words (关于核准 + 某某证券股份有限公司 takes nothing)."""
     for word, pos in words_with_pos(words):
         if "某" in word or pos.startswith(_PROPER_POS + ("ns", "j")) or (len(word) == 1 and pos.startswith(("n", "ng"))):
             return True
@@ -107,7 +107,7 @@ _UNIT_TAILS = ("行", "部", "处", "局", "厂", "店", "院", "所", "站", "�
 
 def legal_form_end(name: str) -> int:
     """Where a COMPANY span's name ends when it runs past its legal form into common words
-    (某某集团超导, 某某集团综合能源 → 某某集团): the end of the last 集团/公司 inside ``name`` when
+    (某某集团芯片, 某某集团综合能源 → 某某集团): the end of the last 集团/公司 inside ``name`` when
     ``name`` does not end in a legal form and the rest is common words naming no unit (not 某某银行
     某省分行, 某某集团某区域指挥部); ``len(name)`` otherwise."""
     if _legal_form(name) is not None:

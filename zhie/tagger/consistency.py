@@ -28,7 +28,7 @@ sentence and PROJECT in another.  After the span rules:
    (never 中国) and a closing trade word (广东某某实业有限公司 → 某某实业, 某某) is a COMPANY where the
    article writes it on its own, at word edges and outside every other span, unless it is a common
    word of jieba's dictionary or a place; it comes after step 6, so that an untagged occurrence of
-   the full name is tagged whole rather than by its short form (温州某铸造有限公司, not 温州[某铸造]…).
+   the full name is tagged whole rather than by its short form (台州某铸造有限公司, not 台州[某铸造]…).
 """
 from __future__ import annotations
 

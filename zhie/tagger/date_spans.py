@@ -1,15 +1,15 @@
 """DATE spans as the gold writes them: a range is one span, and a span holds the date only (GUIDELINES §10.42).
 
 - two DATEs joined by one range word (至, 到, -, —, ~) on one line are one DATE, the range
-  (2012年至2017年, 5月12日至5月15日, 6月25日~27日, 9月10日下午-11日, 2017 - 2020年); its norm is
+  (2013年至2016年, 4月11日至4月14日, 7月2日~5日, 8月9日下午-10日, 2016 - 2019年); its norm is
   the interval (normalize_date reads ranges);
-- a DATE does not start with the range word that leads to it (至2020年 → 2020年) nor end with one
+- a DATE does not start with the range word that leads to it (至2021年 → 2021年) nor end with one
   that leads to nothing tagged (5月12日至 → 5月12日);
 - a word that places an event before, after or within a date is not part of the DATE:
-  2012年之前, 2017年10月底前, 2012年至2017年间, 下个月内, 2018年以后, 去年全年 → the date alone; 日前, 年内 and
+  2011年之前, 2016年9月底前, 2013年至2016年间, 下个月内, 2018年以后, 去年全年 → the date alone; 日前, 年内 and
   N年前 (两年前, "two years ago") are date words of their own and stay;
-- digits after a year that belong to the next word are not part of it (今年56岁, 2018年119项 → 今年,
-  2018年).
+- digits after a year that belong to the next word are not part of it (今年48岁, 2019年86项 → 今年,
+  2019年).
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@
   is written right after a credit word (实习生 某某摄, 文/图 某某集团);
 - an OFFICIAL ending like a place (某某镇, 某某县) is a place;
 - 习近平 inside the doctrine name 习近平新时代中国特色社会主义思想 is not an OFFICIAL, nor is a surname
-  with a title (侯书记, 谢董: is_title_reference) or a frequent dictionary word that names no one (扶贫,
+  with a title (马书记, 林董: is_title_reference) or a frequent dictionary word that names no one (扶贫,
   周一: is_common_word);
 - an AMOUNT holds a numeral (a lone qualifier such as 达 or 约 cut off by the tagger is dropped);
 - a company name takes the longest form as written: a legal-form suffix written right after a
@@ -28,7 +28,7 @@
 - two ZONE spans written together, each with a zone word, are one ZONE (the longest name as
   written: 综改区晋中开发区), and an area named only by its function or direction after a zone's name
   (核心区, 园区, 南部片区) or a closing locative (内) is not part of the ZONE (GUIDELINES §10.23), and a
-  zone named after two places joined by a dash (奎屯-独山子经济技术开发区) is one name (§10.41) —
+  zone named after two places joined by a dash (青山-白石经济技术开发区) is one name (§10.41) —
   zone_names;
 - a closing bracket whose opening bracket is inside the span stays (某某经济区(某某区));
 - a ZONE is a named zone (SCHEMA, "Span rules seen on real web and news-wire pages"): a span with no
@@ -141,13 +141,13 @@ def is_byline(text: str, span: TaggedSpan) -> bool:
     return False
 
 
-# Titles that follow a surname in a reference by surname and title (侯书记, 谢董, 王总: GUIDELINES §2.2).
+# Titles that follow a surname in a reference by surname and title (马书记, 林董, 王总: GUIDELINES §2.2).
 SURNAME_TITLES = ("书记", "市长", "县长", "区长", "镇长", "乡长", "省长", "主任", "局长", "部长", "厅长", "处长",
                   "科长", "院长", "校长", "所长", "站长", "主席", "董事长", "总经理", "经理", "董", "总")
 
 
 def is_title_reference(text: str, span: TaggedSpan) -> bool:
-    """An OFFICIAL that is one character (a surname) and a title: 侯书记, 谢董 — no name."""
+    """An OFFICIAL that is one character (a surname) and a title: 马书记, 林董 — no name."""
     name = text[span.start:span.end]
     return span.label == "OFFICIAL" and any(name.endswith(t) and len(name) == len(t) + 1 for t in SURNAME_TITLES)
 
@@ -244,7 +244,7 @@ def zone_names(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
 
 
 DASHES = "-—–－"
-DASH_PAIR_CHARS = (2, 6)   # the length of the first name of a pair (奎屯-独山子…, 中国—东盟…)
+DASH_PAIR_CHARS = (2, 6)   # the length of the first name of a pair (青山-白石…, 中国—北欧…)
 DASH_CONTEXT = 12          # how far back the words before the dash are read
 
 
@@ -253,7 +253,7 @@ def _is_han(ch: str) -> bool:
 
 
 def _dash_pairs(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
-    """A zone named after two places joined by a dash (奎屯-独山子经济技术开发区, 中国—东盟金融城) is one
+    """A zone named after two places joined by a dash (青山-白石经济技术开发区, 中国—北欧金融城) is one
     name: a ZONE that starts right after one dash takes the name written before it — a ZONE span
     touching the dash, or the untagged Chinese words back to the clause's start or the words leading
     into the name (word_boundaries.name_start) — when that name has two to six characters."""
@@ -316,7 +316,7 @@ def amount_qualifiers(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
 
 def company_parts(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     """COMPANY spans held to one company each (GUIDELINES §2.4): a web site (某某网, 某某 + 网) is no
-    COMPANY; a span running past its legal form into common words ends there (某某集团超导 → 某某集团);
+    COMPANY; a span running past its legal form into common words ends there (某某集团芯片 → 某某集团);
     甲集团旗下乙有限公司 is two; 甲有限公司全资子公司 is 甲有限公司; a generic company noun
     (合资公司, 平台公司) is no name, alone or before one (平台公司某某集团 → 某某集团)."""
     out = []
@@ -342,7 +342,7 @@ def company_parts(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
                 name = text[s:e]
                 break
         cut = legal_form_end(name)
-        if cut < len(name):          # 某某集团超导 → 某某集团
+        if cut < len(name):          # 某某集团芯片 → 某某集团
             e = s + cut
             name = text[s:e]
         at = name.find("旗下")
@@ -379,7 +379,7 @@ def trim_number(text: str, span: TaggedSpan) -> TaggedSpan:
             s = listed.end()    # 6、7月20日: the 6、 numbers a list item
     elif span.label == "AMOUNT":
         if text[e - 1] == "及" and text[e:e + 2] in ("以下", "以上"):
-            e += 2      # 10蒸吨及 | 以下 → 10蒸吨及以下
+            e += 2      # 20蒸吨及 | 以下 → 20蒸吨及以下
         while e - s > 1 and text[e - 1] in "至到和及、":
             e -= 1
         while e - s > 1 and text[s] in "等":
@@ -402,7 +402,7 @@ CALENDAR_YEARS = (1800, 2100)
 
 
 def _is_span_of_years(text: str, span: TaggedSpan) -> bool:
-    """A count of years of history (2800多年历史, 3000年前, 500年来): hundreds of years, no calendar
+    """A count of years of history (2600多年历史, 4000年前, 500年来): hundreds of years, no calendar
     year, the span inside that phrase."""
     m = _YEARS_OF_HISTORY.match(text, span.start)
     return (m is not None and span.end <= m.end()
@@ -410,7 +410,7 @@ def _is_span_of_years(text: str, span: TaggedSpan) -> bool:
 
 
 def is_not_date(text: str, span: TaggedSpan) -> bool:
-    """A count of years of history (2800多年历史), a clock time alone, a single character, digits of a serial number or file name, a duration
+    """A count of years of history (2600多年历史), a clock time alone, a single character, digits of a serial number or file name, a duration
     (六年, 2年, 一周), an anniversary (40周年), an ordinal (第二 of 第二十二届), 年度 as "annual", the
     deictic now, or a year inside a document number (某发〔2022〕2号)."""
     surface = text[span.start:span.end]

@@ -2,7 +2,7 @@
 
 A chairman, general manager, president or shop manager (董事长, 总经理, 总裁, 店长, 厂长) holds the
 title in a company: in every gold part, the name written right before such a TITLE is a COMPANY 77
-times out of 80 (the other three are a person's name, 卢楚隆董事长).  On news-wire pages the tagger
+times out of 80 (the other three are a person's name, 周立新董事长).  On news-wire pages the tagger
 leaves many of these companies untagged (某某网络副总裁, 某某店店长).  Such an untagged name becomes a
 COMPANY when it is:
 
@@ -11,7 +11,7 @@ COMPANY when it is:
 - no generic noun (公司, 该公司, 集团), no common word or place of jieba's dictionary alone, and
   not a person's name (jieba's nr of two or three characters: 张三董事长 names a person).
 
-A TITLE the tagger ran over the company (某某青年汇同心店店长) is split into the COMPANY and the title
+A TITLE the tagger ran over the company (某某青年汇南门店店长) is split into the COMPANY and the title
 (店长) when the words before the title read as a name and end in no unit or body (事业部, 区, 委).
 """
 from __future__ import annotations
@@ -46,7 +46,7 @@ _TITLE_WORDS = ("书记", "主任", "委员", "经理", "董事", "长", "总监
 
 
 def _split_joined(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
-    """A TITLE that holds the company before its business title (某某青年汇同心店店长) is that COMPANY and
+    """A TITLE that holds the company before its business title (某某青年汇南门店店长) is that COMPANY and
     the TITLE (店长), when the words before the title read as a name and name no unit or body."""
     out = []
     for span in spans:

@@ -11,7 +11,7 @@ unknown words) of the span's line tells where the words are:
   城, 港; a legal form such as 公司, 集团): 郑州航空港实|验区 → 郑州航空港实验区; or when the span
   is the start of one dictionary word of four characters or more (某某基|因 → the whole word);
 - a span that takes one character of the next word gives it up (某某|来说 → 某某), and so does a
-  span that ends in a one-character function word of its own (万和|的, 某某庄园|能);
+  span that ends in a one-character function word of its own (宏和|的, 某某庄园|能);
 A move that would overlap another span, or leave fewer than two characters, is not made.
 People's names are left alone (jieba's dictionary knows few of them).  ``is_place_word`` reads the
 dictionary's place names (part of speech ns) for the rules that tell places from names.
@@ -24,7 +24,7 @@ DATE and AMOUNT spans are held to the words of their numbers (``snap_number_span
 - an AMOUNT that starts inside a word leaves it (其|中亿元以上 → 亿元以上), and one that ends
   inside a run of Latin letters leaves them (90米LN|G → 90米);
 - a comparison word right before an AMOUNT's number is inside it (过|千亿元 → 过千亿元, not 通过);
-- a day written in digits takes its 号 or 日 (1月21|号凌晨 → 1月21号凌晨);
+- a day written in digits takes its 号 or 日 (3月12|号凌晨 → 3月12号凌晨);
 - a relative date cut inside a word takes the whole word (这|些年 → 这些年, 近两|年 → 近两年) and a
   number's 年来 (40|年来 → 40年来);
 - a part of the day written right after a day is part of the DATE (SCHEMA: 3月8日上午, 9日晚).
@@ -44,7 +44,7 @@ END_WORDS = {"ZONE": tuple("区园城港谷岛湾"), "COMPANY": ("公司", "集�
 MAX_EXTENSION = 2
 # Characters a name may end in although the dictionary glues them to the next word (城|内, 三|等).
 # One-character function words no name ends in when the dictionary writes them as words of their own
-# (not 和, which ends names such as 万和; not 地 or 得).
+# (not 和, which ends names such as 宏和; not 地 or 得).
 TRAILING_FUNCTION_WORDS = set("的了将在是把被从向对能与及等")
 NAME_FINAL_CHARS = set("区园城港谷岛湾厂店馆院所站场局委会司团行部社处中心0123456789一二三四五六七八九十")
 
@@ -141,7 +141,7 @@ def snap_span(text: str, span: TaggedSpan) -> TaggedSpan:
             e = a       # one character into the next word: 某某|来说 → 某某 (never 某某科创城|内, 某某三|等)
     last = next(((a, b) for a, b in edges if b == e), None)
     if last is not None and last[1] - last[0] == 1 and last[0] - s >= 2 and text[line_start + last[0]] in TRAILING_FUNCTION_WORDS:
-        e = last[0]     # a function word of its own after the name: 万和|的 → 万和, 某某庄园|能 → 某某庄园
+        e = last[0]     # a function word of its own after the name: 宏和|的 → 宏和, 某某庄园|能 → 某某庄园
     if e - s < 2 or (s, e) == (span.start - line_start, span.end - line_start):
         return span
     return replace(span, start=s + line_start, end=e + line_start)
@@ -273,7 +273,7 @@ def _pos_tagger():
 
 def _leads_in(word: str, pos: str) -> bool:
     """``word`` (tagged ``pos``) leads into a noun phrase: see ``lead_in_length``; 某, the mask of a
-    name (温州某, 某某), is no pronoun leading into one."""
+    name (台州某, 某某), is no pronoun leading into one."""
     if set(word) == {"某"}:
         return False
     return pos.startswith(_LEAD_IN_POS) if len(word) >= 2 else pos.startswith(_ONE_CHAR_LEAD_IN_POS)
