@@ -112,6 +112,16 @@ CASES = [
     ("[张永|O]为[青禾山水景区|Z][总经理|T]颁发聘书。", set()),
     # an affiliation directly before a name
     ("[市商务局|G][王敏|O]介绍了招商情况。", {"王敏@市商务局"}),
+    # an org before a staff word that is no position: membership, no title
+    ("[县公安局|G]民警[杨一帆|O]、[沙河工业园区|Z]干部[罗青|O]受到处分。", {"杨一帆@县公安局", "罗青@沙河工业园区"}),
+    ("[华信律师事务所|G]律师[周涛|O]参加座谈。", {"周涛@华信律师事务所"}),
+    # a predicate with several titles: each is held, and a title written before a name after a comma is that name's
+    ("[陈东|O]任[开发区|Z][党工委书记|T]、[管委会主任|T]。", {"陈东@开发区", "陈东>党工委书记", "陈东>管委会主任"}),
+    ("[陈东|O]同志任[区党委秘书长|T]、[办公厅主任|T]，[直属机关工委书记|T]（兼）。",
+     {"陈东>区党委秘书长", "陈东>办公厅主任", "陈东>直属机关工委书记"}),
+    ("[陈东|O]任[开发区|Z][党工委书记|T]，[副主任|T][李四|O]主持会议。", {"陈东@开发区", "陈东>党工委书记", "李四>副主任"}),
+    # an untagged word that is no staff word gives nothing
+    ("[县城管局|G]对[莫小龙|O]进行了表彰。", set()),
     # nothing between people who meet or sign with each other
     ("[市长|T][张斌|O]会见了[李杰|O]一行。", {"张斌>市长"}),
     ("[董事长|T][马涛|O]与[区长|T][周斌|O]签约。", {"马涛>董事长", "周斌>区长"}),

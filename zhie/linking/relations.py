@@ -27,7 +27,7 @@ the name it follows, and to the names before it only if none of them has a title
 (周琳和马东主任).  A name that has a back unit of its own is not shared by the forward titles
 of its run (省长黄涛、刘毅主任).  Every TITLE of a unit gives HOLDS_TITLE; every ZONE/COMPANY/ORG of
 the unit gives MEMBER_OF: one written before a title, one written directly before the name
-(市商务局王敏), and orgs listed with 、 before an org-and-title unit (中信集团、中国建筑集团董事许明).
+(市商务局王敏) or before a staff word that is no position (县公安局民警王敏), and orgs listed with 、 before an org-and-title unit (中信集团、中国建筑集团董事许明).
 Orgs followed by a unit without an org of their own are separate items (东方电气、副市长陈光), and
 orgs listed before a list of names give no MEMBER_OF: the pairing is unstated (GUIDELINES §10.13).
 
@@ -71,6 +71,9 @@ _UNTAGGED_PREFIX = re.compile(r"^、[\u4e00-\u9fff]{1,10}$")
 # 利用其担任…职务之便 (a discipline report), 还是…的执行会长 (the copula before an org's title)
 _PREDICATE = re.compile(r"^(?:博士|教授|同志|先生|女士)?(?:还|也|曾|已|现)?(?:利用(?:其|自己|他|她|职务)?)?"
                         r"(?:挂职于|挂职|现任|担任|兼任|出任|升任|调任|当选为|当选|任|为|是)$")
+# A staff word, which is no position (GUIDELINES §3): 县城管局干部某某, 某律师事务所律师某某, 某公司职工某某.
+STAFF_WORDS = frozenset({"干部", "职工", "员工", "民警", "警官", "律师", "主持人", "工作人员", "工作员", "党员",
+                         "教师", "老师", "医生", "专家", "代表", "负责人"})
 # a reporter credit is a byline (SCHEMA: bylines are never OFFICIAL)
 _CREDIT = re.compile(r"(?:记者|通讯员|编辑|摄影|摄像|撰稿)$")
 
@@ -100,7 +103,7 @@ def _links(text: str, a: Mention, b: Mention) -> bool:
     if _is_name(a):
         return gap in (NAME_LINKS if _is_name(b) else BACK_LINKS)
     if _is_name(b):
-        return gap == ""
+        return gap == "" or (a.entity.label in ORG_LABELS and gap in STAFF_WORDS)
     if b.entity.label == "TITLE":
         return gap in (TITLE_LINKS if a.entity.label == "TITLE" else PART_LINKS) or bool(_UNTAGGED_PREFIX.match(gap))
     return gap in PART_LINKS
@@ -173,6 +176,42 @@ def _units(text: str, block: list[Mention]) -> list[_Unit]:
     return merged
 
 
+def _predicate_after(text: str, mentions: list[Mention], k: int) -> re.Match[str] | None:
+    """The predicate written after the name ``mentions[k]`` (陈东任…, 以张明为…), if any."""
+    if not _is_name(mentions[k]) or k + 1 >= len(mentions):
+        return None
+    return _PREDICATE.match(text[mentions[k].cend:mentions[k + 1].cstart])
+
+
+# between two titles of one predicate: 任[甲]、[乙]（兼）, 任[甲]和[乙]
+_BETWEEN_PREDICATE_TITLES = re.compile(r"^(?:[(（]兼[)）])?(?:、|和|及|，|,)$")
+
+
+def _predicate_units(text: str, mentions: list[Mention], j: int, after_wei: bool) -> list[tuple[list[Mention], Mention]]:
+    """The (orgs, TITLE) units of a predicate that starts at ``mentions[j]``: 陈东任[开发区管委会主任];
+    某某是[某公司]的[负责人]; 某某任[甲]、[乙]，[丙]（兼） — titles listed with 、/和/及, or after a
+    comma when the title there is not written before a name of its own (…主任，副主任李四 is李四's).
+    Orgs are only taken when the predicate is not 为, which also means "for"."""
+    units: list[tuple[list[Mention], Mention]] = []
+    while j < len(mentions):
+        orgs: list[Mention] = []
+        while not after_wei and j + 1 < len(mentions) and mentions[j].entity.label in ORG_LABELS \
+                and text[mentions[j].cend:mentions[j + 1].cstart] in ("", "的"):
+            orgs.append(mentions[j])
+            j += 1
+        title = mentions[j]
+        if title.entity.label != "TITLE" or _CREDIT.search(title.entity.text):
+            break
+        nxt = mentions[j + 1] if j + 1 < len(mentions) else None
+        if units and nxt is not None and _is_name(nxt) and text[title.cend:nxt.cstart] == "":
+            break   # the title of the next name
+        units.append((orgs, title))
+        if nxt is None or not _BETWEEN_PREDICATE_TITLES.match(_SPACE.sub("", text[title.cend:nxt.cstart])):
+            break
+        j += 1
+    return units
+
+
 class RelationFinder:
     """The relations of one document's mentions (cleaned offsets) by the grammar above."""
 
@@ -208,7 +247,9 @@ class RelationFinder:
             prev_end = chain[-1]
             runs, leading = self._parse(text, chain)
             if not runs:
-                dangling = [u for u in leading if u.titles]
+                k = inp.mentions.index(chain[0])
+                if k == 0 or _predicate_after(text, inp.mentions, k - 1) is None:   # not 陈东任[…主任]
+                    dangling = [u for u in leading if u.titles]
                 continue
             for u in head:
                 runs[0].forward.append((u, S_LOOSE))
@@ -224,20 +265,13 @@ class RelationFinder:
                         give(person, unit, score)
         mentions = inp.mentions
         for k, person in enumerate(mentions[:-1]):
-            predicate = _PREDICATE.match(text[person.cend:mentions[k + 1].cstart]) if _is_name(person) else None
+            predicate = _predicate_after(text, mentions, k)
             if predicate is None:
                 continue
-            orgs, j = [], k + 1     # 陈东任[开发区管委会主任]; 某某是[某公司]的[负责人]; 利用自己担任[某区][管委会党组成员]
-            while not predicate.group().endswith("为") and j < len(mentions) and mentions[j].entity.label in ORG_LABELS and j + 1 < len(mentions) \
-                    and text[mentions[j].cend:mentions[j + 1].cstart] in ("", "的"):
-                orgs.append(mentions[j])
-                j += 1
-            title = mentions[j] if j < len(mentions) else None
-            if title is None or title.entity.label != "TITLE" or _CREDIT.search(title.entity.text):
-                continue
-            add("HOLDS_TITLE", person, title, S_LOOSE)
-            for o in orgs:
-                add("MEMBER_OF", person, o, S_LOOSE)
+            for orgs, title in _predicate_units(text, mentions, k + 1, predicate.group().endswith("为")):
+                add("HOLDS_TITLE", person, title, S_LOOSE)
+                for o in orgs:
+                    add("MEMBER_OF", person, o, S_LOOSE)
         return out
 
     @staticmethod

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from .base import TaggedSpan
 from .company_heads import reads_as_name
+from .consistency import COMMON_WORD_FREQ
 from .word_boundaries import is_place_word, name_before, word_frequency, words_with_pos
 
 BUSINESS_TITLES = ("董事长", "总经理", "总裁", "店长", "厂长", "首席执行官", "CEO")
@@ -28,7 +29,6 @@ HOLDER_CHARS = (2, 12)
 HOLDER_SCORE = 0.6
 GENERIC_HOLDERS = ("公司", "该公司", "本公司", "集团", "该集团", "企业", "该企业", "其", "总公司", "分公司", "子公司",
                    "集团公司", "母公司", "合资公司", "原", "现", "前")
-COMMON_WORD_FREQ = 500
 
 
 def _is_business_title(title: str) -> bool:
