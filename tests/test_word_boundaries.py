@@ -104,6 +104,14 @@ def test_a_comparison_word_before_an_amount_is_inside_it():
     assert _texts(text, got) == [("AMOUNT", "过千亿元"), ("AMOUNT", "5亿元")]
 
 
+def test_a_bound_before_an_amount_is_inside_it():
+    text = "给予最高500万元补助，胡同宽不足5米，节约用地上万亩，一路上5辆车。"
+    got = apply_filters(text, [_span(text, "AMOUNT", "500万元"), _span(text, "AMOUNT", "5米"),
+                               _span(text, "AMOUNT", "万亩"), _span(text, "AMOUNT", "5辆")])
+    assert _texts(text, got) == [("AMOUNT", "最高500万元"), ("AMOUNT", "不足5米"), ("AMOUNT", "上万亩"),
+                                 ("AMOUNT", "5辆")]
+
+
 def test_a_qualifier_tagged_alone_joins_the_amount_after_it():
     text = "工业产值过千亿元。"
     got = apply_filters(text, [_span(text, "AMOUNT", "过"), _span(text, "AMOUNT", "千亿元")])
@@ -118,3 +126,16 @@ def test_the_words_leading_into_a_noun_phrase():
     assert lead_in_length("他在青禾科技") == 2          # one-character pronoun and preposition
     assert lead_in_length("青禾科技") == 0
     assert lead_in_length("当当网") == 0               # never the whole phrase
+
+
+def test_relative_dates_without_a_number_are_dates():
+    text = "两年前，他来到云湖开发区。这几年，园区本周签约3个项目，下个月开工，当天上午举行仪式。"
+    got = apply_filters(text, [_span(text, "ZONE", "云湖开发区")])
+    assert _texts(text, got) == [("DATE", "两年前"), ("ZONE", "云湖开发区"), ("DATE", "这几年"), ("DATE", "本周"),
+                                 ("DATE", "下个月"), ("DATE", "当天上午")]
+
+
+def test_relative_date_words_inside_other_words_or_spans_stay_untagged():
+    text = "这座古城有3000年前的遗址，十几年前他来过，本周期内不变。"
+    got = apply_filters(text, [])
+    assert _texts(text, got) == []

@@ -57,7 +57,7 @@ from typing import Callable
 from .base import TaggedSpan
 from .business_nouns import business_names
 from .company_heads import legal_form_end, take_heads
-from .date_spans import date_edges, join_ranges
+from .date_spans import date_edges, join_ranges, relative_dates
 from .title_holders import title_holders
 from .word_boundaries import (COMPARISON_WORDS, line_bounds, name_start, snap_to_words, word_frequency,
                               words_with_pos)
@@ -448,7 +448,7 @@ def is_not_amount(text: str, span: TaggedSpan) -> bool:
 
 
 def apply_filters(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
-    spans = snap_to_words(text, sorted(spans, key=lambda s: (s.start, s.end)))
+    spans = relative_dates(text, snap_to_words(text, sorted(spans, key=lambda s: (s.start, s.end))))
     spans = take_heads(text, company_names(text, sorted(spans, key=lambda s: (s.start, s.end))))
     spans = business_names(text, title_holders(text, spans))
     spans = amount_qualifiers(text, company_parts(text, zone_names(text, one_line(text, spans))))

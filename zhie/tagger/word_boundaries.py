@@ -56,7 +56,9 @@ AMOUNT_WORD_ENDINGS = ("左右", "以上", "以下", "之多", "人民币")
 DATE_TERMINALS = "年月日号天底初末旬份季周时分秒前后来内间晚午"
 AMOUNT_QUALIFIERS = "约近超逾达过共合总"
 # Comparison words written right before an amount's number, inside its span (GUIDELINES §10.8).
-COMPARISON_WORDS = ("超过", "接近", "将近", "逾", "超", "过", "近")
+# Comparison words and bounds written before a number, inside the AMOUNT (GUIDELINES §10.8), longer first.
+COMPARISON_WORDS = ("不低于", "不少于", "不超过", "超过", "接近", "将近", "不足", "不到", "最高", "最低", "至少", "最多",
+                    "逾", "超", "过", "近")
 _NUMBER_STARTS = set("0123456789０１２３４５６７８９一二两三四五六七八九十百千万亿数几")
 # Words that end in a qualifier character: 签约 + 亿元以上 is no 约亿元以上.
 COMMON_VERBS = ("签约", "节约", "制约", "预约", "履约", "违约", "邀约", "附近", "最近", "临近", "赶超",
@@ -216,8 +218,11 @@ def snap_number_span(text: str, span: TaggedSpan) -> TaggedSpan:
     if span.label == "AMOUNT" and (text[s:s + 1] in _NUMBER_STARTS):
         for word in COMPARISON_WORDS:
             if text.startswith(word, s - len(word)) and text[s - len(word) - 1:s] not in COMMON_VERBS:
-                s -= len(word)      # 过|千亿元 → 过千亿元 (GUIDELINES §10.8)
+                s -= len(word)      # 过|千亿元 → 过千亿元, 最高|500万元 (GUIDELINES §10.8)
                 break
+        else:
+            if s > 0 and text[s - 1] == "上" and text[s] in "百千万亿":
+                s -= 1              # 上|万亩: 上 before a bare scale is "as many as" (上万亩, 上亿元)
     if span.label == "DATE" and text[e:e + 1] in ("号", "日") and _DAY_IN_DIGITS.search(text[s:e]):
         e += 1      # 1月21|号凌晨: the day's 号 (and its part of the day, below)
     if span.label == "DATE" and e > s and text[e - 1] in "日号天" and not _ascii_alpha(text[e:e + 1]):

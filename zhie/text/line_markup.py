@@ -6,7 +6,8 @@ survive: HTML tags and entities, invisible characters, a markdown heading mark
 are deleted, and so are web addresses and image file names (``http://…/a.jpg``,
 ``IMG_20220307091530.jpg``, ``微信截图_2024….png``) wherever they stand, so that the text
 glued after one is kept and their digits are never read as a date; escape sequences left in the text by a
-bad export (a written ``\\n``, ``\\r``, ``\\t``) are deleted like a ``<br>`` tag; leading/trailing whitespace (including U+3000 and nbsp) is stripped,
+bad export (a written ``\\n``, ``\\r``, ``\\t``) are deleted like a ``<br>`` tag (between two digits the
+backslash stays, so that 2019-03-01\\n09:16 is not read as one number); leading/trailing whitespace (including U+3000 and nbsp) is stripped,
 runs of inner whitespace are reduced to their first character, and the spaces that typography put
 around a number inside Chinese text (2018 年 9 月 17 日, 全长 23.6 公里) are deleted, so that the tagger
 reads the number as it is usually written.
@@ -27,7 +28,7 @@ _URL = re.compile(r"(?:https?://|www\.)(?:[\x21-\x7e]*?\.(?:jpe?g|png|gif|bmp|we
 _IMAGE_FILE = re.compile(r"(?:(?<=^)|(?<=\s))[^\s，。、；：！？,;:!?“”‘’（）()【】《》]{1,60}?\.(?:jpe?g|png|gif|bmp|webp)(?![A-Za-z])",
                          re.I)
 # a backslash escape written out as text by a bad export (…推进会。\\n近日，…), not before a Latin letter (a path)
-_WRITTEN_ESCAPE = re.compile(r"\\[nrt](?![A-Za-z])")
+_WRITTEN_ESCAPE = re.compile(r"(?:\\[nrt](?![A-Za-z]))+")   # a run of them: …。\\n\\n\\t项目…
 _INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}(?=\s)")
 DECORATIVE_MARKERS = set("▲△▼▽■□●○◆◇★☆►▶◀•◎※")
@@ -45,9 +46,16 @@ class LineChars:
 def _deleted_by_markup(line: str) -> set[int]:
     """Positions (relative to the line) of HTML tags, entities, addresses, image names, invisible characters."""
     gone: set[int] = set()
-    for pattern in (_URL, _IMAGE_FILE, _WRITTEN_ESCAPE):
+    for pattern in (_URL, _IMAGE_FILE):
         for match in pattern.finditer(line):
             gone.update(range(match.start(), match.end()))
+    for match in _WRITTEN_ESCAPE.finditer(line):
+        a, b = match.start(), match.end()
+        # between two digits (2019-03-01\n09:16) the backslash stays as a separator, so that the two
+        # numbers are never read as one
+        between_digits = a > 0 and b < len(line) and line[a - 1].isascii() and line[a - 1].isdigit() \
+            and line[b].isascii() and line[b].isdigit()
+        gone.update(range(a + 1 if between_digits else a, b))
     for match in _HTML_TAG.finditer(line):
         gone.update(range(match.start(), match.end()))
     for match in _HTML_ENTITY.finditer(line):
