@@ -139,3 +139,10 @@ def test_relative_date_words_inside_other_words_or_spans_stay_untagged():
     text = "这座古城有3000年前的遗址，十几年前他来过，本周期内不变。"
     got = apply_filters(text, [])
     assert _texts(text, got) == []
+
+
+def test_a_person_gives_up_the_first_character_of_the_next_word():
+    text = "院长贾明德担任组长，记者张某仔细查看，王立平等人出席。"
+    got = snap_to_words(text, [_span(text, "OFFICIAL", "贾明德担"), _span(text, "OFFICIAL", "张某仔"),
+                               _span(text, "OFFICIAL", "王立平")])
+    assert _texts(text, got) == [("OFFICIAL", "贾明德"), ("OFFICIAL", "张某"), ("OFFICIAL", "王立平")]
