@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -314,6 +315,12 @@ def test_one_reload_call_switches_every_worker(tmp_path):
     base = f"http://127.0.0.1:{port}"
     outcomes: list[tuple[float, int, str | None]] = []
     stop = threading.Event()
+    lines: list[str] = []     # the server's log, read as it is written
+    reader = threading.Thread(target=lambda: lines.extend(raw.decode("utf-8", "replace") for raw in proc.stderr))
+    reader.start()
+
+    def loaded_workers() -> set[str]:   # the pids that logged their model as loaded (not reloaded)
+        return {m.group(1) for line in list(lines) if (m := re.search(r"version v1 loaded from .* \(pid (\d+)", line))}
 
     def fresh_connections() -> None:  # a new connection per request: the kernel spreads them over the workers
         deadline = time.monotonic() + 90
@@ -327,7 +334,8 @@ def test_one_reload_call_switches_every_worker(tmp_path):
 
     try:
         deadline = time.monotonic() + 90
-        while len(_children(proc.pid)) < 2 or not all(_ready(base) for _ in range(10)):
+        # both workers loaded (a worker still loading answers 503 model_not_ready, by design), then ready
+        while len(_children(proc.pid)) < 2 or len(loaded_workers()) < 2 or not _ready(base):
             assert proc.poll() is None and time.monotonic() < deadline, "the workers did not become ready"
             time.sleep(0.2)
         clients = [threading.Thread(target=fresh_connections) for _ in range(2)]
@@ -354,8 +362,9 @@ def test_one_reload_call_switches_every_worker(tmp_path):
     finally:
         stop.set()
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-    log = err.decode("utf-8", "replace")
+        proc.wait(timeout=60)
+        reader.join(30)
+    log = "".join(lines)
     assert [o for o in outcomes if o[1] != 200] == [], log[-3000:]
     assert sum(o[0] < t_reload for o in outcomes) >= 5 and sum(o[0] > t_answered for o in outcomes) >= 5
     assert all(o[2] == "v2" for o in outcomes if o[0] > t_answered)

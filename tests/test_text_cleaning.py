@@ -489,8 +489,8 @@ def test_addresses_and_image_names_go_and_the_glued_text_stays(line: str, kept: 
     ("签约仪式举行。\\n\\n\\t项目总投资8亿元。", "签约仪式举行。项目总投资8亿元。"),
     ("文件存于D:\\new目录。", "文件存于D:\\new目录。"),                  # a path: the backslash is no escape
     # between two numbers the backslash stays as a separator: the date and the time are not one number
-    ("项目于2019-03-01\\n09:16开工，王某出席。", "项目于2019-03-01\\09:16开工，王某出席。"),
-    ("项目于2019-03-01\\n\\n09:16开工。", "项目于2019-03-01\\09:16开工。"),
+    ("项目于2020-05-06\\n08:30开工，王某出席。", "项目于2020-05-06\\08:30开工，王某出席。"),
+    ("项目于2020-05-06\\n\\n08:30开工。", "项目于2020-05-06\\08:30开工。"),
 ])
 def test_escapes_written_out_by_a_bad_export_go_like_a_br_tag(line: str, kept: str) -> None:
     clean = clean_text(line)

@@ -7,7 +7,7 @@ are deleted, and so are web addresses and image file names (``http://…/a.jpg``
 ``IMG_20220307091530.jpg``, ``微信截图_2024….png``) wherever they stand, so that the text
 glued after one is kept and their digits are never read as a date; escape sequences left in the text by a
 bad export (a written ``\\n``, ``\\r``, ``\\t``) are deleted like a ``<br>`` tag (between two digits the
-backslash stays, so that 2019-03-01\\n09:16 is not read as one number); leading/trailing whitespace (including U+3000 and nbsp) is stripped,
+backslash stays, so that 2020-05-06\\n08:30 is not read as one number); leading/trailing whitespace (including U+3000 and nbsp) is stripped,
 runs of inner whitespace are reduced to their first character, and the spaces that typography put
 around a number inside Chinese text (2018 年 9 月 17 日, 全长 23.6 公里) are deleted, so that the tagger
 reads the number as it is usually written.
@@ -51,7 +51,7 @@ def _deleted_by_markup(line: str) -> set[int]:
             gone.update(range(match.start(), match.end()))
     for match in _WRITTEN_ESCAPE.finditer(line):
         a, b = match.start(), match.end()
-        # between two digits (2019-03-01\n09:16) the backslash stays as a separator, so that the two
+        # between two digits (2020-05-06\n08:30) the backslash stays as a separator, so that the two
         # numbers are never read as one
         between_digits = a > 0 and b < len(line) and line[a - 1].isascii() and line[a - 1].isdigit() \
             and line[b].isascii() and line[b].isdigit()
