@@ -238,6 +238,7 @@ class RelationFinder:
             for o in orgs:
                 add("MEMBER_OF", person, o, min(score, S_ORG))
 
+        position = {id(m): k for k, m in enumerate(inp.mentions)}
         dangling: list[_Unit] = []    # title units of a name-less chain, for the chain after a comma
         prev_end: Mention | None = None
         for chain in chains(inp):
@@ -247,7 +248,7 @@ class RelationFinder:
             prev_end = chain[-1]
             runs, leading = self._parse(text, chain)
             if not runs:
-                k = inp.mentions.index(chain[0])
+                k = position[id(chain[0])]
                 if k == 0 or _predicate_after(text, inp.mentions, k - 1) is None:   # not 陈东任[…主任]
                     dangling = [u for u in leading if u.titles]
                 continue

@@ -37,7 +37,7 @@ from collections import defaultdict
 from typing import Callable
 
 from .base import TaggedSpan
-from .word_boundaries import is_place_word, lead_in_length, line_bounds, word_edges, word_frequency
+from .word_boundaries import at_word_edges, is_place_word, lead_in_length, word_edges, word_frequency
 
 CONSISTENT_LABELS = ("ZONE", "COMPANY", "ORG", "PROJECT", "OFFICIAL")
 MIN_CHARS = {"ZONE": 4, "COMPANY": 4, "ORG": 4, "PROJECT": 5, "OFFICIAL": 3}
@@ -208,20 +208,13 @@ def company_short_forms(name: str) -> list[str]:
     return [f for f in out if len(f) >= 2 and word_frequency(f) < COMMON_WORD_FREQ and not is_place_word(f)]
 
 
-def _at_word_edges(text: str, start: int, end: int) -> bool:
-    line_start, line_end = line_bounds(text, start, end)
-    line = text[line_start:line_end]
-    cuts = {0, len(line)} | {b for _, b in word_edges(line)}
-    return start - line_start in cuts and end - line_start in cuts
-
-
 def _short_forms(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     shorts: dict[str, tuple[str, float]] = {}
     for s in spans:
         if s.label == "COMPANY":
             for f in company_short_forms(text[s.start:s.end]):
                 shorts[f] = (s.label, max(shorts.get(f, ("", 0.0))[1], s.score))
-    return _tag_occurrences(text, spans, shorts, accept=_at_word_edges)
+    return _tag_occurrences(text, spans, shorts, accept=at_word_edges)
 
 
 def _person_forms(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
@@ -316,7 +309,7 @@ def _listed_companies(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
                 continue
             if any(taken[s:e]) or _glued(text, s, e) or not name.strip() or any(ch in name for ch in "，。等和与及"):
                 continue
-            if word_frequency(name) >= COMMON_WORD_FREQ or is_place_word(name) or not _at_word_edges(text, s, e):
+            if word_frequency(name) >= COMMON_WORD_FREQ or is_place_word(name) or not at_word_edges(text, s, e):
                 continue
             added.append(TaggedSpan("COMPANY", s, e, LISTED_SCORE))
             taken[s:e] = b"\x01" * (e - s)

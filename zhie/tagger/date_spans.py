@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from .base import TaggedSpan
-from .word_boundaries import DAY_PARTS, line_bounds, word_edges
+from .word_boundaries import at_word_edges, day_part_at
 
 RANGE_WORDS = "至到-—–~～－"
 _RANGE_GAP = re.compile(r"[ \u3000]*[" + re.escape(RANGE_WORDS) + r"][ \u3000]*")
@@ -90,12 +90,11 @@ def relative_dates(text: str, spans: list[TaggedSpan]) -> list[TaggedSpan]:
     added: list[TaggedSpan] = []
     for m in _RELATIVE_DATE.finditer(text):
         s, e = m.start(), m.end()
-        if m.group().startswith("当"):
-            e += next((len(p) for p in DAY_PARTS if text.startswith(p, e) and p != "晚"), 0)
+        part = day_part_at(text, e) if m.group().startswith("当") else None
+        if part is not None and part != "晚":   # 当天上午, 当日晚上; a bare 晚 is left out here
+            e += len(part)
         if any(x.start < e and s < x.end for x in spans):
             continue
-        a, b = line_bounds(text, s, e)
-        cuts = {0, b - a} | {w for _, w in word_edges(text[a:b])}
-        if s - a in cuts and e - a in cuts:
+        if at_word_edges(text, s, e):
             added.append(TaggedSpan("DATE", s, e, RELATIVE_DATE_SCORE))
     return sorted(spans + added, key=lambda x: (x.start, x.end)) if added else spans

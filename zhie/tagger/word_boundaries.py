@@ -105,6 +105,23 @@ def word_edges(line: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+def day_part_at(text: str, pos: int) -> str | None:
+    """The part of the day written at ``pos`` (上午, 晚上, 晚 …), or None; 晚 before 会, 报, 宴 … is
+    no part of the day (晚会, 晚报)."""
+    for part in DAY_PARTS:
+        if text.startswith(part, pos):
+            return None if part == "晚" and text[pos + 1:pos + 2] in _NOT_DAY_PART_AFTER_晚 else part
+    return None
+
+
+def at_word_edges(text: str, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` starts and ends where words of its line start or end."""
+    line_start, line_end = line_bounds(text, start, end)
+    line = text[line_start:line_end]
+    cuts = {0, len(line)} | {b for _, b in word_edges(line)}
+    return start - line_start in cuts and end - line_start in cuts
+
+
 def _word_around(edges: tuple[tuple[int, int], ...], pos: int) -> tuple[int, int] | None:
     """The word that ``pos`` (a character boundary) falls strictly inside, or None."""
     for a, b in edges:
@@ -246,12 +263,7 @@ def snap_number_span(text: str, span: TaggedSpan) -> TaggedSpan:
     if span.label == "DATE" and text[e:e + 1] in ("号", "日") and _DAY_IN_DIGITS.search(text[s:e]):
         e += 1      # 1月21|号凌晨: the day's 号 (and its part of the day, below)
     if span.label == "DATE" and e > s and text[e - 1] in "日号天" and not _ascii_alpha(text[e:e + 1]):
-        for part in DAY_PARTS:
-            if text.startswith(part, e):
-                if part == "晚" and text[e + 1:e + 2] in _NOT_DAY_PART_AFTER_晚:
-                    break
-                e += len(part)
-                break
+        e += len(day_part_at(text, e) or "")
     if e - s < 1 or (s, e) == (span.start, span.end):
         return span
     return replace(span, start=s, end=e)
