@@ -460,3 +460,63 @@ def test_a_learned_trigger_snaps_to_its_word_and_obeys_the_negative_cases():
     assert EventFinder(trigger_policy="union")(inp) == []
     with pytest.raises(ValueError):
         EventFinder(trigger_policy="guess")
+
+
+# -- rules of 2026-12-05 (invented sentences of the shapes seen in the train parts) ----------------
+def _one(events, etype):
+    found = [v for v in events if v.type == etype]
+    assert len(found) == 1, [(v.type, v.trigger.text) for v in events]
+    return found[0]
+
+
+def test_visit_after_lilin_takes_the_zone_as_target():
+    _, _, events = link("3月5日上午，市长王立新莅临青川高新区考察调研重点项目建设。",
+                        [("DATE", "3月5日上午"), ("TITLE", "市长"), ("OFFICIAL", "王立新"), ("ZONE", "青川高新区")])
+    v = _one(events, "VISIT_INSPECT")
+    assert ("target", "青川高新区") in roles(v) and ("visitor", "王立新") in roles(v)
+
+
+def test_visit_at_a_list_of_plain_places():
+    _, _, events = link("县长刘明远在李家村、河口镇调研时说，要抓好产业。",
+                        [("TITLE", "县长"), ("OFFICIAL", "刘明远")])
+    v = _one(events, "VISIT_INSPECT")
+    assert {("target", "李家村"), ("target", "河口镇")} <= roles(v)
+
+
+def test_visit_at_places_with_adverbs_keeps_places_and_object():
+    _, _, events = link("区长赵文斌在荆门、襄阳分别实地察看了华远物流公司。",
+                        [("TITLE", "区长"), ("OFFICIAL", "赵文斌"), ("COMPANY", "华远物流公司")])
+    v = _one(events, "VISIT_INSPECT")
+    assert {("target", "荆门"), ("target", "襄阳"), ("target", "华远物流公司")} <= roles(v)
+
+
+def test_zone_and_its_park_in_a_list_of_places():
+    _, _, events = link("市长王立新深入青川经济技术开发区数字产业园、先进制造园等地，就项目建设进行专题调研。",
+                        [("TITLE", "市长"), ("OFFICIAL", "王立新"), ("ZONE", "青川经济技术开发区")])
+    v = _one(events, "VISIT_INSPECT")
+    assert {("target", "青川经济技术开发区"), ("target", "数字产业园"), ("target", "先进制造园")} <= roles(v)
+
+
+def test_dijie_and_baifang_are_trigger_words():
+    _, _, events = link("青川商会与河口市温州商会缔结友好合作协议。",
+                        [("ORG", "青川商会"), ("ORG", "河口市温州商会")])
+    v = _one(events, "SIGN_CONTRACT")
+    assert {("party", "青川商会"), ("party", "河口市温州商会")} <= roles(v)
+    _, _, events = link("区长刘威带队赴宁波拜访宁海兴业集团有限公司。",
+                        [("TITLE", "区长"), ("OFFICIAL", "刘威"), ("COMPANY", "宁海兴业集团有限公司")])
+    v = _one(events, "VISIT_INSPECT")
+    assert ("target", "宁海兴业集团有限公司") in roles(v)
+
+
+def test_a_ceremony_of_signing_and_groundbreaking_has_its_witness():
+    _, _, events = link("市长胡明远出席重大项目签约和开工活动。", [("TITLE", "市长"), ("OFFICIAL", "胡明远")])
+    v = _one(events, "SIGN_CONTRACT")
+    assert ("witness", "胡明远") in roles(v)
+    _, _, events = link("县领导田文磊参加签约大会。", [("OFFICIAL", "田文磊")])
+    assert ("witness", "田文磊") in roles(_one(events, "SIGN_CONTRACT"))
+
+
+def test_meeting_name_followed_by_huodong_before_its_verb():
+    _, _, events = link("11月14日，人才项目洽谈会活动在江北区举行。", [("DATE", "11月14日")])
+    v = _one(events, "MEETING")
+    assert ("name", "人才项目洽谈会") in roles(v)

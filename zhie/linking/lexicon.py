@@ -10,8 +10,8 @@ SIGN, VISIT, MEETING = "SIGN_CONTRACT", "VISIT_INSPECT", "MEETING"
 # Trigger words per event type (SCHEMA.md).  Two adjacent trigger words of one type form one
 # trigger (参观考察, 主持召开): one mention, one event.
 TRIGGER_WORDS: dict[str, tuple[str, ...]] = {
-    SIGN: ("签约", "签订", "签署", "签下"),
-    VISIT: ("调研", "考察", "视察", "察看", "查看", "走访", "观摩", "参观", "督导"),
+    SIGN: ("签约", "签订", "签署", "签下", "缔结"),
+    VISIT: ("调研", "考察", "视察", "察看", "查看", "走访", "拜访", "观摩", "参观", "督导"),
     MEETING: ("召开", "举行", "举办", "承办", "主持", "座谈", "开展"),
 }
 HOLDING_VERBS = ("召开", "举行", "举办", "承办")
@@ -51,15 +51,18 @@ SIGN_NOUN_NEXT = ("一批", "仪式", "活动", "金额", "总额", "额", "率"
                   "即", "情况", "重点", "代表", "工作")
 SIGN_NOUN_PREV = ("累计", "新", "已", "引进", "当年", "“", "\"")
 # A signing ceremony named after the signing is a mention of it (SCHEMA: 出席签约仪式, 签约仪式上，X表示)
-CEREMONY_NOUNS = ("仪式", "活动")
+CEREMONY_NOUNS = ("仪式", "活动", "大会")
 CEREMONY_ATTENDANCE = ("出席", "参加", "见证", "主持", "莅临", "参与", "致辞", "讲话")
 PLEDGE_WORDS = ("承诺书", "责任书", "责任状", "承诺")
 
 # --- role cues -------------------------------------------------------------------------------
 # Movement prepositions that introduce the place visited.
-PLACE_PREPS = ("来到", "走进", "深入", "前往", "赴", "到", "来", "在")
+PLACE_PREPS = ("来到", "走进", "深入", "前往", "莅临", "赴", "到", "来", "在")
 # Prepositions that end a plain-span place (…赴北京市开展招商考察).
-PLACE_STOPS = ("开展", "进行", "实地", "参加", "举行", "召开", "洽谈", "对接", "的", "就")
+PLACE_STOPS = ("开展", "进行", "实地", "参加", "举行", "召开", "洽谈", "对接", "的", "就", "分别", "先后")
+# Adverbs that may stand between the place and the visit (在甲市、乙市分别实地察看): the place is still
+# written right before the verb.
+VISIT_ADVERBS = ("分别", "先后", "实地", "现场", "专题", "一同")
 # Groups that visit without an entity label (a plain-span visitor).
 VISITOR_GROUPS = ("考察团", "调研组", "观摩团", "代表团", "专家团队", "委员们", "企业家们", "客商们", "与会人员",
                   "与会领导", "与会代表")

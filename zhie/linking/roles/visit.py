@@ -5,7 +5,7 @@ import re
 
 from .. import Mention
 from ..lexicon import (ALONG_CUES, COMPANION_CUES, GROUP_MODIFIERS, JOIN_CUES, PLACE_PREPS, PLACE_STOPS, VISIT,
-                       VISIT_SETTING_NEXT, VISITOR_GROUPS, WITNESS_CUES)
+                       VISIT_ADVERBS, VISIT_SETTING_NEXT, VISITOR_GROUPS, WITNESS_CUES)
 from ..sentence import SentenceView
 from ..triggers import TriggerHit
 from .common import (GENERIC_PLACES, PLACE_ITEM, TARGET_LABELS, ArgCandidate, cue_positions, date_of, ent,
@@ -61,7 +61,7 @@ def _place_after(sv: SentenceView, p_end: int, stop: int, trigger: int) -> tuple
         return [], []
     spans: list[tuple[int, int]] = []
     pos = p_end
-    direct = e == trigger  # the place is followed directly by the trigger (来晋城考察)
+    direct = _only_adverbs(sv.full[e:trigger])  # the place is followed directly by the trigger (来晋城考察)
     for item in re.split(r"[、和]", text):
         s = pos
         pos += len(item) + 1
@@ -73,6 +73,16 @@ def _place_after(sv: SentenceView, p_end: int, stop: int, trigger: int) -> tuple
         else:
             return [], []
     return [], spans
+
+
+def _only_adverbs(text: str) -> bool:
+    """Nothing but adverbs of manner between a place and its visit (分别实地; empty counts)."""
+    while text:
+        word = next((w for w in VISIT_ADVERBS if text.startswith(w)), None)
+        if word is None:
+            return False
+        text = text[len(word):]
+    return True
 
 
 def _places_of(item: str, start: int) -> list[tuple[int, int]]:
@@ -89,6 +99,8 @@ def _places_of(item: str, start: int) -> list[tuple[int, int]]:
     return spans + [(start, start + len(item))]
 
 
+# A park or centre of a zone written right after the zone's name, in a list of places visited.
+_PARK_TAIL = re.compile(r"[\u4e00-\u9fff]{2,10}(?:产业园|园区|园|基地|中心)")
 _LISTED = re.compile(r"((?:[^，,。；;：:、]{2,24}、)+[^，,。；;：:、]{2,24}?)(?:等处|等地|等单位|等企业|等项目)")
 
 
@@ -108,6 +120,8 @@ def _listed_places(sv: SentenceView, start: int, stop: int) -> tuple[list[Mentio
         if head is not None:
             if head.entity.label in TARGET_LABELS:
                 ents.append(head)
+            if head.entity.label == "ZONE" and _PARK_TAIL.fullmatch(sv.full, head.cend, e) and not sv.covered(head.cend, e):
+                spans.append((head.cend, e))   # 某经开区数字产业园: the zone and its park
         elif not sv.covered(s, e) and item not in GENERIC_PLACES:
             spans.append((s, e))
     return (ents, spans) if ents or spans else None
@@ -136,6 +150,8 @@ def _places_before(sv: SentenceView, lo: int, hi: int) -> tuple[list[ArgCandidat
             elif not settings and not moves and (p := PLACE_ITEM.fullmatch(sv.full, p_end, hi)) is not None \
                     and p.group() not in GENERIC_PLACES and not sv.covered(p_end, hi):
                 settings = [span("target", p_end, hi, "target:at-span")]   # 某某在某市调研
+            elif not settings and not moves and spans and _only_adverbs(sv.full[spans[-1][1]:hi]):
+                settings = [span("target", a, b, "target:at-span") for a, b in spans]   # 在甲村、乙镇调研
             continue
         if ents or spans:
             if not moves:
@@ -325,6 +341,8 @@ def visit_arguments(sv: SentenceView, hit: TriggerHit, hits: list[TriggerHit]) -
     targets = objects + [c for c in moves if c.mention is None or c.mention.entity.id not in visitors]
     if not objects and not moves:
         targets += settings or _dui_targets(sv, lo, hit)
+    elif not moves:
+        targets += [c for c in settings if c.rule == "target:at-span"]
     if not targets and sv.is_headline():
         targets += kicker_default(sv, "target", out)
     if not targets:
