@@ -42,10 +42,10 @@ _PLAN_OPENING_RE = re.compile(
 _MEETING_END_RE = re.compile(
     r"(?:座谈会|会议|大会|论坛|峰会|座谈(?!会)|会商(?![\u4e00-\u9fff])|(?<![社协商学工委事都机体领融善字总])会(?![员长展所同计谈商议战]))")
 # between a meeting name and its verb: a closing quote, an aside in brackets ((简称“华交会”)), a date
-# (于11月8日, 28日), a place (在济南), a manner (成功, 隆重); the word 活动 (…洽谈会活动在某区举行)
+# (于11月8日, 28日), a place (在济南), a manner (成功, 隆重)
 _DAY = r"[0-9０-９一二三四五六七八九十]{1,4}[月日号](?:[0-9０-９一二三四五六七八九十]{1,2}[日号])?"
-# between a meeting's name and its holding verb: a bracket, a day or a span of days (于2019年5月23日至25日),
-# where (在某市), a manner word
+# between a meeting's name and its holding verb: the word 活动 (…洽谈会活动在某区举行), a bracket, a day or a
+# span of days (于2019年5月23日至25日), where (在某市), a manner word
 _LEFT_GLUE_RE = re.compile(r"^[”\"’]?(?:活动)?(?:[(（][^()（）]{1,20}[)）])?(?:于?(?:[0-9０-９]{4}年)?" + _DAY +
                            r"(?:[至到~—-]" + _DAY + r")?(?:[上下]午|晚)?)?(?:在[^，,。；;]{1,16}?)?"
                            r"(?:成功|顺利|隆重|胜利|正式|如期|圆满|盛大)?$")
@@ -167,7 +167,7 @@ def _clause_rest(sv: SentenceView, end: int) -> str:
 
 # -- SIGN_CONTRACT ---------------------------------------------------------------------------
 # Other stages of the same ceremony written between 签约 and its noun (签约和开工活动, 签约、开工仪式).
-_JOINED_STAGES_RE = re.compile(r"(?:[和、及暨与]?(?:开工|投产|揭牌|奠基|开业|启动))+")
+_JOINED_STAGES_RE = re.compile(r"(?:[和、及暨与]?(?:开工|投产|揭牌|奠基|开业|启动))*")
 
 
 def _ceremony(sv: SentenceView, s: int, e: int) -> bool:
@@ -176,15 +176,15 @@ def _ceremony(sv: SentenceView, s: int, e: int) -> bool:
     nxt = _next_text(sv, e)
     if sv.full[max(sv.start, s - 2):s] == "见证":
         return True   # 出席并见证签约: the officials witness a signing told elsewhere
-    joined = _JOINED_STAGES_RE.match(nxt)      # 签约和开工活动, 签约开工仪式: one ceremony of several stages
-    nxt = nxt[joined.end():] if joined else nxt
+    joined = _JOINED_STAGES_RE.match(nxt).end()      # 签约和开工活动, 签约开工仪式: one ceremony of several stages
+    nxt = nxt[joined:]
     if not nxt.startswith(CEREMONY_NOUNS):
         return False
     noun = next(n for n in CEREMONY_NOUNS if nxt.startswith(n))
     if nxt[len(noun):].startswith("上"):
         return True
     cs, ce = sv.clause(s)
-    around = sv.full[cs:s] + "|" + sv.full[e + (joined.end() if joined else 0) + len(noun):ce]
+    around = sv.full[cs:s] + "|" + sv.full[e + joined + len(noun):ce]
     return bool(re.search("(?:" + "|".join(HOLDING_VERBS + CEREMONY_ATTENDANCE) + ")(?!人)", around))
 
 

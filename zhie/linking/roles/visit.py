@@ -342,7 +342,7 @@ def visit_arguments(sv: SentenceView, hit: TriggerHit, hits: list[TriggerHit]) -
     if not objects and not moves:
         targets += settings or _dui_targets(sv, lo, hit)
     elif not moves:
-        targets += [c for c in settings if c.rule == "target:at-span"]
+        targets += [c for c in settings if c.mention is None]   # 在甲市、乙市分别察看了某公司: the places too
     if not targets and sv.is_headline():
         targets += kicker_default(sv, "target", out)
     if not targets:
