@@ -484,21 +484,21 @@ def test_visit_at_a_list_of_plain_places():
 
 
 def test_visit_at_places_with_adverbs_keeps_places_and_object():
-    _, _, events = link("区长赵文斌在荆门、襄阳分别实地察看了华远物流公司。",
+    _, _, events = link("区长赵文斌在荆门、襄阳分别察看了华远物流公司。",
                         [("TITLE", "区长"), ("OFFICIAL", "赵文斌"), ("COMPANY", "华远物流公司")])
     v = _one(events, "VISIT_INSPECT")
     assert {("target", "荆门"), ("target", "襄阳"), ("target", "华远物流公司")} <= roles(v)
 
 
 def test_zone_and_its_park_in_a_list_of_places():
-    _, _, events = link("市长王立新深入青川经济技术开发区数字产业园、先进制造园等地，就项目建设进行专题调研。",
+    _, _, events = link("市长王立新深入青川经济技术开发区智能装备园、生物医药园等地，就产业布局开展调研。",
                         [("TITLE", "市长"), ("OFFICIAL", "王立新"), ("ZONE", "青川经济技术开发区")])
     v = _one(events, "VISIT_INSPECT")
-    assert {("target", "青川经济技术开发区"), ("target", "数字产业园"), ("target", "先进制造园")} <= roles(v)
+    assert {("target", "青川经济技术开发区"), ("target", "智能装备园"), ("target", "生物医药园")} <= roles(v)
 
 
 def test_dijie_and_baifang_are_trigger_words():
-    _, _, events = link("青川商会与河口市温州商会缔结友好合作协议。",
+    _, _, events = link("青川商会与河口市温州商会缔结战略合作协议。",
                         [("ORG", "青川商会"), ("ORG", "河口市温州商会")])
     v = _one(events, "SIGN_CONTRACT")
     assert {("party", "青川商会"), ("party", "河口市温州商会")} <= roles(v)
@@ -509,7 +509,7 @@ def test_dijie_and_baifang_are_trigger_words():
 
 
 def test_a_ceremony_of_signing_and_groundbreaking_has_its_witness():
-    _, _, events = link("市长胡明远出席重大项目签约和开工活动。", [("TITLE", "市长"), ("OFFICIAL", "胡明远")])
+    _, _, events = link("市长胡明远出席产业项目签约和投产活动。", [("TITLE", "市长"), ("OFFICIAL", "胡明远")])
     v = _one(events, "SIGN_CONTRACT")
     assert ("witness", "胡明远") in roles(v)
     _, _, events = link("县领导田文磊参加签约大会。", [("OFFICIAL", "田文磊")])
@@ -517,6 +517,6 @@ def test_a_ceremony_of_signing_and_groundbreaking_has_its_witness():
 
 
 def test_meeting_name_followed_by_huodong_before_its_verb():
-    _, _, events = link("11月14日，人才项目洽谈会活动在江北区举行。", [("DATE", "11月14日")])
+    _, _, events = link("11月14日，人才项目对接会活动在江北区举行。", [("DATE", "11月14日")])
     v = _one(events, "MEETING")
-    assert ("name", "人才项目洽谈会") in roles(v)
+    assert ("name", "人才项目对接会") in roles(v)

@@ -60,7 +60,7 @@ PLEDGE_WORDS = ("承诺书", "责任书", "责任状", "承诺")
 PLACE_PREPS = ("来到", "走进", "深入", "前往", "莅临", "赴", "到", "来", "在")
 # Prepositions that end a plain-span place (…赴北京市开展招商考察).
 PLACE_STOPS = ("开展", "进行", "实地", "参加", "举行", "召开", "洽谈", "对接", "的", "就", "分别", "先后")
-# Adverbs that may stand between the place and the visit (在甲市、乙市分别实地察看): the place is still
+# Adverbs that may stand between the place and the visit (在甲市、乙市分别察看): the place is still
 # written right before the verb.
 VISIT_ADVERBS = ("分别", "先后", "实地", "现场", "专题", "一同")
 # Groups that visit without an entity label (a plain-span visitor).

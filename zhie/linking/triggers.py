@@ -44,7 +44,7 @@ _MEETING_END_RE = re.compile(
 # between a meeting name and its verb: a closing quote, an aside in brackets ((简称“华交会”)), a date
 # (于11月8日, 28日), a place (在济南), a manner (成功, 隆重)
 _DAY = r"[0-9０-９一二三四五六七八九十]{1,4}[月日号](?:[0-9０-９一二三四五六七八九十]{1,2}[日号])?"
-# between a meeting's name and its holding verb: the word 活动 (…洽谈会活动在某区举行), a bracket, a day or a
+# between a meeting's name and its holding verb: the word 活动 (…对接会活动在某区举行), a bracket, a day or a
 # span of days (于2019年5月23日至25日), where (在某市), a manner word
 _LEFT_GLUE_RE = re.compile(r"^[”\"’]?(?:活动)?(?:[(（][^()（）]{1,20}[)）])?(?:于?(?:[0-9０-９]{4}年)?" + _DAY +
                            r"(?:[至到~—-]" + _DAY + r")?(?:[上下]午|晚)?)?(?:在[^，,。；;]{1,16}?)?"

@@ -121,7 +121,7 @@ def _listed_places(sv: SentenceView, start: int, stop: int) -> tuple[list[Mentio
             if head.entity.label in TARGET_LABELS:
                 ents.append(head)
             if head.entity.label == "ZONE" and _PARK_TAIL.fullmatch(sv.full, head.cend, e) and not sv.covered(head.cend, e):
-                spans.append((head.cend, e))   # 某经开区数字产业园: the zone and its park
+                spans.append((head.cend, e))   # 某经开区智能装备园: the zone and its park
         elif not sv.covered(s, e) and item not in GENERIC_PLACES:
             spans.append((s, e))
     return (ents, spans) if ents or spans else None
